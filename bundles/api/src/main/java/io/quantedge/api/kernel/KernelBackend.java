@@ -1,0 +1,35 @@
+package io.quantedge.api.kernel;
+
+import java.util.Optional;
+import java.util.Set;
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * A provider of compute kernels for one kind of hardware. Backends are services: the engine
+ * tracks all of them and, for each operation, uses the highest {@code service.ranking} backend
+ * that supports it, so an operator can add a faster backend bundle at run time. A backend only
+ * registers when the CPU features it needs are present on the running machine.
+ *
+ * <p>Kernels are looked up by the interface the engine calls ({@code kernel(Int8GemmKernel.class)},
+ * say); a backend answers empty for a kernel interface it does not implement. New kernel
+ * interfaces can be added to this package without changing this one.
+ */
+@ConsumerType
+public interface KernelBackend {
+
+    /** Stable, short name, such as "scalar" or "native-avx512vnni"; shown in reports and status. */
+    String name();
+
+    /** CPU features the backend relies on, such as "avx2", "avx512_vnni", "asimddp". */
+    Set<String> requiredCpuFeatures();
+
+    /** The operations and input types this backend computes. */
+    Set<OpSignature> supportedOps();
+
+    default boolean supports(OpSignature op) {
+        return supportedOps().contains(op);
+    }
+
+    /** The backend's implementation of {@code kernelType}, if it has one. */
+    <K> Optional<K> kernel(Class<K> kernelType);
+}

@@ -1,0 +1,13 @@
+package io.quantedge.api.result;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Sends results to whoever consumes them (MQTT, usually). Never blocks on the network: a result
+ * that cannot be sent now is queued (and counted when the queue has to drop it).
+ */
+@ProviderType
+public interface ResultPublisher {
+
+    void publish(InferenceResult result);
+}

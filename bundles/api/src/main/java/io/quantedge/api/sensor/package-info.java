@@ -1,0 +1,7 @@
+/** Sensors: adapters that emit frames (images or readings) to a listener. */
+@Export
+@Version("1.0.0")
+package io.quantedge.api.sensor;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
