@@ -1,0 +1,162 @@
+package io.quantedge.tests.osgi;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertNotNull;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+
+import io.quantedge.launcher.Distribution;
+import io.quantedge.launcher.FrameworkProperties;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.cm.Configuration.ConfigurationAttribute;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+
+/**
+ * The distribution's bundles in a real Felix, set up with the launcher's own framework
+ * properties: every bundle active, every component satisfied, the shipped configuration applied.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class GatewayBundlesIT {
+
+    @Inject
+    private BundleContext context;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Inject
+    private ServiceComponentRuntime componentRuntime;
+
+    @Configuration
+    public Option[] configuration() {
+        Path home = Path.of(System.getProperty("quantedge.dist")).toAbsolutePath().normalize();
+        Distribution distribution = Distribution.at(home, Path.of("target", "paxexam-data").toAbsolutePath());
+        List<Option> options = new ArrayList<>();
+        FrameworkProperties.of(distribution, "test").forEach((key, value) -> {
+            if (!key.startsWith("org.osgi.framework.storage")) { // Pax Exam owns the framework cache
+                options.add(frameworkProperty(key).value(value));
+            }
+        });
+        List<Path> system = new ArrayList<>(Distribution.jarsIn(distribution.systemBundleDir()));
+        system.sort(Comparator.comparingInt(GatewayBundlesIT::startRank));
+        system.forEach(jar -> options.add(bundle(jar.toUri().toString())));
+        Distribution.jarsIn(distribution.gatewayBundleDir()).forEach(jar -> options.add(bundle(jar.toUri().toString())));
+        options.add(junitBundles());
+        return options.toArray(new Option[0]);
+    }
+
+    private static int startRank(Path jar) {
+        String name = jar.getFileName().toString();
+        for (int i = 0; i < Distribution.SYSTEM_START_ORDER.size(); i++) {
+            if (name.startsWith(Distribution.SYSTEM_START_ORDER.get(i) + "-")) {
+                return i;
+            }
+        }
+        return Distribution.SYSTEM_START_ORDER.size();
+    }
+
+    @Test
+    public void everyDistributionBundleIsActive() {
+        List<String> notActive = Arrays.stream(context.getBundles())
+                .filter(b -> b.getState() != Bundle.ACTIVE)
+                .map(b -> b.getSymbolicName() + " in state " + b.getState())
+                .collect(Collectors.toList());
+        assertTrue("bundles not active: " + notActive, notActive.isEmpty());
+        Set<String> names = Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName).collect(Collectors.toSet());
+        for (String expected : List.of("io.quantedge.api", "io.quantedge.config", "io.quantedge.logconsole",
+                "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall")) {
+            assertTrue(expected + " is missing from " + names, names.contains(expected));
+        }
+    }
+
+    @Test
+    public void everyComponentIsSatisfied() throws Exception {
+        Collection<ComponentDescriptionDTO> descriptions = componentRuntime.getComponentDescriptionDTOs();
+        Set<String> ours = descriptions.stream()
+                .map(d -> d.name)
+                .filter(n -> n.startsWith("io.quantedge."))
+                .collect(Collectors.toSet());
+        assertTrue("our components: " + ours, ours.containsAll(Set.of(
+                "io.quantedge.config.JsonConfigurationInstaller", "io.quantedge.logconsole.ConsoleLogWriter")));
+        for (ComponentDescriptionDTO description : descriptions) {
+            assertTrue(description.name + " is disabled", componentRuntime.isComponentEnabled(description));
+            Collection<ComponentConfigurationDTO> configurations =
+                    awaitConfigurations(description, 10_000);
+            for (ComponentConfigurationDTO c : configurations) {
+                assertTrue(description.name + " is in state " + c.state + ", unsatisfied references: "
+                                + Arrays.toString(c.unsatisfiedReferences),
+                        c.state == ComponentConfigurationDTO.ACTIVE || c.state == ComponentConfigurationDTO.SATISFIED);
+            }
+        }
+    }
+
+    @Test
+    public void theShippedConfigurationReachesConfigAdminAndTheComponentsThatUseIt() throws Exception {
+        org.osgi.service.cm.Configuration log = awaitConfiguration("(service.pid=io.quantedge.log)");
+        assertEquals("INFO", log.getProperties().get("level"));
+        assertTrue(String.valueOf(log.getProperties().get("quantedge.config.file")).endsWith("io.quantedge.log.cfg.json"));
+        assertTrue(log.getAttributes().isEmpty() || !log.getAttributes().contains(ConfigurationAttribute.READ_ONLY));
+
+        // The load/ watcher is a factory configuration whose folder came from a ${variable}.
+        org.osgi.service.cm.Configuration load =
+                awaitConfiguration("(service.factoryPid=org.apache.felix.fileinstall)");
+        String loadDir = (String) load.getProperties().get("felix.fileinstall.dir");
+        assertEquals(context.getProperty("quantedge.load.dir"), loadDir);
+        assertTrue(loadDir, loadDir.endsWith("load"));
+
+        ComponentDescriptionDTO writer = componentRuntime.getComponentDescriptionDTOs().stream()
+                .filter(d -> d.name.equals("io.quantedge.logconsole.ConsoleLogWriter"))
+                .findFirst().orElseThrow();
+        ComponentConfigurationDTO active = awaitConfigurations(writer, 10_000).iterator().next();
+        assertEquals("INFO", active.properties.get("level"));
+        assertNotNull(active.properties.get("quantedge.config.file"));
+    }
+
+    private org.osgi.service.cm.Configuration awaitConfiguration(String filter) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (System.currentTimeMillis() < deadline) {
+            org.osgi.service.cm.Configuration[] found = configurationAdmin.listConfigurations(filter);
+            if (found != null && found.length == 1) {
+                return found[0];
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no single configuration matches " + filter);
+    }
+
+    /** Configurations of a component, once it has any (SCR activates components asynchronously). */
+    private Collection<ComponentConfigurationDTO> awaitConfigurations(ComponentDescriptionDTO description, long millis)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + millis;
+        Collection<ComponentConfigurationDTO> configurations = componentRuntime.getComponentConfigurationDTOs(description);
+        while (configurations.isEmpty() && System.currentTimeMillis() < deadline) {
+            Thread.sleep(100);
+            configurations = componentRuntime.getComponentConfigurationDTOs(description);
+        }
+        assertTrue("no configuration of " + description.name, !configurations.isEmpty());
+        return configurations;
+    }
+}

@@ -1,0 +1,100 @@
+package io.quantedge.tests.process;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A {@code bin/quantedge} process whose merged output is collected line by line. */
+final class GatewayProcess implements AutoCloseable {
+
+    private final Process process;
+    private final List<String> lines = new ArrayList<>();
+    private final Thread reader;
+
+    private GatewayProcess(Process process) {
+        this.process = process;
+        reader = new Thread(this::collect, "gateway-output");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    static GatewayProcess start(Path distribution, Path workDir, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(distribution.resolve("bin/quantedge").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        return new GatewayProcess(builder.start());
+    }
+
+    private void collect() {
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line = in.readLine(); line != null; line = in.readLine()) {
+                synchronized (lines) {
+                    lines.add(line);
+                    lines.notifyAll();
+                }
+            }
+        } catch (IOException e) {
+            // the process went away; what was read stays available
+        }
+    }
+
+    /** Waits for the first line (from the start) matching {@code wanted}; fails with the whole output otherwise. */
+    String awaitLine(Predicate<String> wanted, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lines) {
+            while (true) {
+                for (String line : lines) {
+                    if (wanted.test(line)) {
+                        return line;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no matching line within " + timeout + "; output was:\n" + output());
+                }
+                TimeUnit.NANOSECONDS.timedWait(lines, Math.min(left, TimeUnit.MILLISECONDS.toNanos(200)));
+            }
+        }
+    }
+
+    String output() {
+        synchronized (lines) {
+            return String.join("\n", lines);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Sends SIGTERM and waits for the exit code. Through the handle, because Process.destroy also
+     * closes our end of the output pipe and the last lines would be lost.
+     */
+    int terminate(Duration timeout) throws InterruptedException {
+        process.toHandle().destroy();
+        return awaitExit(timeout);
+    }
+
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("still running after " + timeout + "; output was:\n" + output());
+        }
+        reader.join(5_000); // the last lines may still be in the pipe when the process is gone
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        process.destroyForcibly();
+    }
+}
