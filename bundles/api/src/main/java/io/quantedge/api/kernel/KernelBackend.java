@@ -12,10 +12,18 @@ import org.osgi.annotation.versioning.ConsumerType;
  *
  * <p>Kernels are looked up by the interface the engine calls ({@code kernel(Int8GemmKernel.class)},
  * say); a backend answers empty for a kernel interface it does not implement. New kernel
- * interfaces can be added to this package without changing this one.
+ * interfaces can be added to this package without changing this one. The engine names its
+ * operations with the constants below in {@link OpSignature}s.
  */
 @ConsumerType
 public interface KernelBackend {
+
+    /** Float products: {@code OpSignature.of(GEMM, FP32, FP32)}, served by {@link FloatGemmKernel}. */
+    String GEMM = "Gemm";
+    /** Integer products, e.g. {@code OpSignature.of(INT_GEMM, UINT8, INT8)}, served by {@link Int8GemmKernel}. */
+    String INT_GEMM = "IntegerGemm";
+    /** 4-bit block-quantized weights: {@code OpSignature.of(MATMUL_NBITS, FP32, UINT4)}, by {@link BlockwiseInt4Kernel}. */
+    String MATMUL_NBITS = "MatMulNBits";
 
     /** Stable, short name, such as "scalar" or "native-avx512vnni"; shown in reports and status. */
     String name();

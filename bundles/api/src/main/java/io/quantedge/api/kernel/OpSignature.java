@@ -6,9 +6,9 @@ import java.util.Objects;
 
 /**
  * An operation a backend can compute, with the element types of its inputs in order: for example
- * {@code ("MatMul", [INT8, INT8])} for an int8 x int8 product with int32 accumulation, or
- * {@code ("MatMulNBits", [FP32, UINT4])}. The op names the engine's kernels, which are usually,
- * but not always, ONNX op types (a fused QDQ pattern is one kernel).
+ * {@code (KernelBackend.INT_GEMM, [UINT8, INT8])} for a uint8 x int8 product with int32
+ * accumulation, or {@code (KernelBackend.MATMUL_NBITS, [FP32, UINT4])}. The op names are the
+ * constants of {@link KernelBackend}, one per kernel interface.
  */
 public record OpSignature(String op, List<DataType> inputTypes) {
 
