@@ -1,0 +1,54 @@
+package io.quantedge.backend.scalar;
+
+import io.quantedge.api.kernel.FloatGemmKernel;
+import io.quantedge.api.kernel.PackedMatrix;
+import java.util.Arrays;
+
+/**
+ * Float products as a plain loop in i-p-j order: the innermost loop walks one row of B and one
+ * row of C, both contiguous, so it streams memory without a packed layout. Each C[i][j] still sums
+ * its products in increasing p, in single precision, so results are reproducible run to run.
+ */
+final class ScalarFloatGemm implements FloatGemmKernel {
+
+    @Override
+    public PackedMatrix pack(float[] b, int offset, int ldb, int k, int n) {
+        MatrixBounds.requireDimensions(0, n, k);
+        MatrixBounds.requireInside("B", b.length, offset, ldb, k, n);
+        float[] dense = new float[Math.multiplyExact(k, n)];
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b, offset + p * ldb, dense, p * n, n);
+        }
+        return new DenseFloatMatrix(dense, k, n);
+    }
+
+    @Override
+    public void gemm(int m, int n, int k, float[] a, int aOffset, int lda, PackedMatrix b, float[] c, int cOffset,
+                     int ldc, boolean accumulate) {
+        if (!(b instanceof DenseFloatMatrix dense)) {
+            throw MatrixBounds.foreign("B", b, DenseFloatMatrix.class);
+        }
+        MatrixBounds.requireShape("B", dense.rows(), dense.columns(), k, n);
+        gemm(m, n, k, a, aOffset, lda, dense.values(), 0, n, c, cOffset, ldc, accumulate);
+    }
+
+    @Override
+    public void gemm(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
+                     float[] c, int cOffset, int ldc, boolean accumulate) {
+        MatrixBounds.requireDimensions(m, n, k);
+        MatrixBounds.requireInside("A", a.length, aOffset, lda, m, k);
+        MatrixBounds.requireInside("B", b.length, bOffset, ldb, k, n);
+        MatrixBounds.requireInside("C", c.length, cOffset, ldc, m, n);
+        for (int i = 0; i < m; i++) {
+            int cRow = cOffset + i * ldc;
+            int aRow = aOffset + i * lda;
+            for (int j = 0; j < n; j++) {
+                double sum = accumulate ? c[cRow + j] : 0.0;
+                for (int p = 0; p < k; p++) {
+                    sum += (double) a[aRow + p] * b[bOffset + p * ldb + j];
+                }
+                c[cRow + j] = (float) sum;
+            }
+        }
+    }
+}
