@@ -1,0 +1,202 @@
+package io.quantedge.engine.ops;
+
+import io.quantedge.api.kernel.Int8GemmKernel;
+import io.quantedge.api.kernel.PackedMatrix;
+import io.quantedge.api.kernel.Rounding;
+import io.quantedge.api.model.ModelLoadException;
+import io.quantedge.api.model.ModelLoadException.Code;
+import io.quantedge.api.tensor.DataType;
+import io.quantedge.engine.KernelRegistry.Selection;
+import io.quantedge.engine.NodeContext;
+import io.quantedge.engine.Operator;
+import io.quantedge.engine.TensorType;
+import io.quantedge.engine.Value;
+import io.quantedge.engine.ops.ConvGeometry.Window2d;
+import java.util.List;
+
+/**
+ * ConvInteger (int32 result) and QLinearConv (requantized 8-bit result). Each image and group is
+ * one integer product: the input patches as rows ([positions x K], padding reading the input zero
+ * point) times the constant weights as the packed right-hand side ([K x filters], packed once per
+ * group with the per-filter zero points), then transposed into NCHW.
+ */
+final class IntegerConvOp implements Operator {
+
+    /** Input positions of each operand in the two ops' input lists. */
+    private record Inputs(int x, int xZero, int w, int wZero, int bias) {
+    }
+
+    private static final Inputs CONV_INTEGER = new Inputs(0, 2, 1, 3, -1);
+    private static final Inputs QLINEAR_CONV = new Inputs(0, 2, 3, 5, 8);
+
+    private final NodeContext node;
+    private final boolean requantized;
+    private final Inputs at;
+    private final ConvGeometry geometry;
+    private final int group;
+    private final Value weight;
+    private final Value weightZero;
+    private volatile Selection<Int8GemmKernel> kernel;
+    private volatile PackedMatrix[] packed;
+
+    private IntegerConvOp(NodeContext node, boolean requantized, Inputs at, ConvGeometry geometry, int group,
+                          Value weight, Value weightZero) {
+        this.node = node;
+        this.requantized = requantized;
+        this.at = at;
+        this.geometry = geometry;
+        this.group = group;
+        this.weight = weight;
+        this.weightZero = weightZero;
+    }
+
+    static Operator convInteger(NodeContext node) throws ModelLoadException {
+        return create(node, false, CONV_INTEGER);
+    }
+
+    static Operator qLinearConv(NodeContext node) throws ModelLoadException {
+        return create(node, true, QLINEAR_CONV);
+    }
+
+    private static Operator create(NodeContext node, boolean requantized, Inputs at) throws ModelLoadException {
+        Value weight = node.requireConstantInput(at.w(), "the weight");
+        Value weightZero = node.hasInput(at.wZero()) ? node.requireConstantInput(at.wZero(), "the weight zero point")
+                : null;
+        ConvGeometry geometry = ConvGeometry.read(node, ConvShapes.kernelOf(weight.shape()), false);
+        return new IntegerConvOp(node, requantized, at, geometry, Math.toIntExact(node.intAttr("group", 1)), weight,
+                weightZero);
+    }
+
+    /** Chooses the kernel and packs each group's weights once the input type is known. */
+    private synchronized void prepare(DataType xType) throws ModelLoadException {
+        if (kernel != null) {
+            return;
+        }
+        Selection<Int8GemmKernel> selected = IntegerKernels.select(node, xType, weight.type());
+        int filters = weight.shape()[0];
+        int groupFilters = filters / group;
+        int k = weight.size() / filters;
+        int[] zeros = IntegerKernels.zeroPoints(weightZero, filters);
+        PackedMatrix[] groups = new PackedMatrix[group];
+        for (int g = 0; g < group; g++) {
+            // Weights are [filters][K]; the product wants [K][filters of this group].
+            byte[] kn = Transpose2d.bytes(weight.bytes(), weight.offset() + g * groupFilters * k, groupFilters, k);
+            int[] groupZeros = java.util.Arrays.copyOfRange(zeros, g * groupFilters, (g + 1) * groupFilters);
+            groups[g] = selected.kernel().pack(kn, 0, groupFilters, k, groupFilters, weight.type() == DataType.INT8,
+                    groupZeros);
+        }
+        packed = groups;
+        kernel = selected;
+    }
+
+    @Override
+    public List<TensorType> infer(List<TensorType> inputs, List<Value> known) throws ModelLoadException {
+        TensorType x = inputs.get(at.x());
+        if (inputs.size() > at.xZero() && inputs.get(at.xZero()) != null && inputs.get(at.xZero()).size() != 1) {
+            throw node.error(Code.UNSUPPORTED, "a per-channel input zero point");
+        }
+        if (weightZero != null && weightZero.size() != 1 && weightZero.size() != weight.shape()[0]) {
+            throw node.error(Code.INVALID_GRAPH, "weight zero point " + weightZero + " must be a scalar or one per filter");
+        }
+        int[] out = ConvShapes.outputShape(node, geometry, group, x, new TensorType(weight.type(), weight.shape()));
+        prepare(x.type());
+        if (!requantized) {
+            return List.of(new TensorType(DataType.INT32, out));
+        }
+        TensorType yZero = inputs.size() > 7 ? inputs.get(7) : null;
+        return List.of(new TensorType(yZero != null ? yZero.type() : x.type(), out));
+    }
+
+    @Override
+    public void run(Value[] inputs, Value[] outputs) {
+        Value x = inputs[at.x()];
+        Value xZero = inputs.length > at.xZero() ? inputs[at.xZero()] : null;
+        Value y = outputs[0];
+        Window2d window = ConvShapes.window(geometry, x.shape());
+        int batch = x.shape()[0];
+        int channels = x.shape()[1];
+        int groupChannels = channels / group;
+        int filters = y.shape()[1];
+        int groupFilters = filters / group;
+        int plane = window.inH() * window.inW();
+        int positions = window.outH() * window.outW();
+        int k = groupChannels * window.kH() * window.kW();
+        int za = xZero == null ? 0 : (int) xZero.integerAt(0);
+        byte[] rows = Scratch.bytes(0, positions * k);
+        int[] acc = Scratch.ints(0, positions * groupFilters);
+        byte[] requant = requantized ? Scratch.bytes(1, positions * groupFilters) : null;
+        float[] multipliers = requantized ? multipliers(inputs, filters) : null;
+        int[] bias = requantized ? bias(inputs, filters) : null;
+        int yZero = requantized && inputs.length > 7 && inputs[7] != null ? (int) inputs[7].integerAt(0) : 0;
+        Int8GemmKernel k8 = kernel.kernel();
+        boolean xSigned = x.type() == DataType.INT8;
+        for (int n = 0; n < batch; n++) {
+            for (int g = 0; g < group; g++) {
+                Im2Col.rowsBytes(x.bytes(), x.offset() + (n * channels + g * groupChannels) * plane, groupChannels,
+                        window, (byte) za, rows);
+                k8.gemm(positions, groupFilters, k, rows, 0, k, xSigned, za, packed[g], acc, 0, groupFilters);
+                int yBase = y.offset() + (n * filters + g * groupFilters) * positions;
+                if (requantized) {
+                    float[] groupMultipliers = java.util.Arrays.copyOfRange(multipliers, g * groupFilters,
+                            (g + 1) * groupFilters);
+                    int[] groupBias = bias == null ? null
+                            : java.util.Arrays.copyOfRange(bias, g * groupFilters, (g + 1) * groupFilters);
+                    k8.requantize(positions, groupFilters, acc, 0, groupFilters, groupBias, groupMultipliers, yZero,
+                            y.type() == DataType.INT8, Rounding.HALF_TO_EVEN, requant, 0, groupFilters);
+                    byte[] out = y.bytes();
+                    for (int p = 0; p < positions; p++) {
+                        for (int f = 0; f < groupFilters; f++) {
+                            out[yBase + f * positions + p] = requant[p * groupFilters + f];
+                        }
+                    }
+                } else {
+                    int[] out = y.ints();
+                    for (int p = 0; p < positions; p++) {
+                        for (int f = 0; f < groupFilters; f++) {
+                            out[yBase + f * positions + p] = acc[p * groupFilters + f];
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** x_scale * w_scale[f] / y_scale per filter, in single precision as ONNX Runtime computes it. */
+    private static float[] multipliers(Value[] inputs, int filters) {
+        float xScale = inputs[1].floats()[inputs[1].offset()];
+        float[] wScale = IntegerKernels.scales(inputs[4], filters);
+        float yScale = inputs[6].floats()[inputs[6].offset()];
+        float[] out = new float[filters];
+        for (int f = 0; f < filters; f++) {
+            out[f] = xScale * wScale[f] / yScale;
+        }
+        return out;
+    }
+
+    private static int[] bias(Value[] inputs, int filters) {
+        Value b = inputs.length > 8 ? inputs[8] : null;
+        if (b == null) {
+            return null;
+        }
+        int[] out = new int[filters];
+        System.arraycopy(b.ints(), b.offset(), out, 0, filters);
+        return out;
+    }
+
+    @Override
+    public String backend() {
+        return kernel == null ? "engine" : kernel.backend();
+    }
+
+    @Override
+    public long preparedBytes() {
+        long bytes = 0;
+        PackedMatrix[] groups = packed;
+        if (groups != null) {
+            for (PackedMatrix p : groups) {
+                bytes += p.bytes();
+            }
+        }
+        return bytes;
+    }
+}
