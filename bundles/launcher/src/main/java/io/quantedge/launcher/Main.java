@@ -18,7 +18,7 @@ public final class Main {
 
             Commands:
               run       run the gateway (see: quantedge run --help)
-
+            %s
             Options:
               --help    show this help
               --version show the version
@@ -42,7 +42,7 @@ public final class Main {
 
     static int execute(List<String> args, PrintStream out, PrintStream err) throws Exception {
         if (args.isEmpty()) {
-            err.print(USAGE);
+            err.print(usage(err));
             return EXIT_USAGE;
         }
         String command = args.get(0);
@@ -50,7 +50,7 @@ public final class Main {
         try {
             return switch (command) {
                 case "--help", "-h", "help" -> {
-                    out.print(USAGE);
+                    out.print(usage(err));
                     yield 0;
                 }
                 case "--version" -> {
@@ -58,7 +58,12 @@ public final class Main {
                     yield 0;
                 }
                 case "run" -> run(rest, out, err);
-                default -> throw new UsageException("unknown command '" + command + "'");
+                default -> {
+                    if (command.startsWith("-")) {
+                        throw new UsageException("unknown option '" + command + "'");
+                    }
+                    yield new BundleCommands(installed(), version(), err).run(command, rest, out);
+                }
             };
         } catch (UsageException e) {
             err.println("quantedge: " + e.getMessage());
@@ -75,6 +80,26 @@ public final class Main {
         }
         Distribution distribution = Distribution.of(home(), options);
         return new GatewayDaemon(distribution, options.shell(), version(), out, err).run();
+    }
+
+    /** The usage text, with the commands the installed bundles provide when there is an installation. */
+    static String usage(PrintStream err) {
+        StringBuilder commands = new StringBuilder();
+        try {
+            Distribution distribution = installed();
+            if (distribution.problems().isEmpty()) {
+                new BundleCommands(distribution, version(), err).list().forEach((name, summary) ->
+                        commands.append(String.format("  %-9s %s (see: quantedge %s --help)%n", name, summary, name)));
+            }
+        } catch (Exception e) {
+            commands.append("  (bundle commands unavailable: ").append(GatewayDaemon.describe(e)).append(")\n");
+        }
+        return String.format(USAGE, commands);
+    }
+
+    private static Distribution installed() throws URISyntaxException {
+        return Distribution.of(home(), new RunOptions(java.util.Optional.empty(), java.util.Optional.empty(),
+                java.util.Optional.empty(), false, false));
     }
 
     /** The distribution's home: as bin/quantedge says, else the folder above the launcher jar's lib/. */

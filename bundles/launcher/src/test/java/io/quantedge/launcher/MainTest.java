@@ -34,8 +34,8 @@ class MainTest {
     @Test
     void noCommandOrAnUnknownOneIsAUsageError() throws Exception {
         assertEquals(Main.EXIT_USAGE, run());
-        assertEquals(Main.EXIT_USAGE, run("frobnicate"));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown command 'frobnicate'"));
+        assertEquals(Main.EXIT_USAGE, run("--frobnicate"));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("unknown option '--frobnicate'"));
         assertEquals(Main.EXIT_USAGE, run("run", "--bogus"));
     }
 
