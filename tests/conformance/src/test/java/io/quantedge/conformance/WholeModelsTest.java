@@ -1,0 +1,66 @@
+package io.quantedge.conformance;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quantedge.api.graph.Graph;
+import io.quantedge.api.model.Model;
+import io.quantedge.api.tensor.Tensor;
+import io.quantedge.onnx.OnnxModelLoader;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The project's whole test models, ours against ONNX Runtime on the same inputs. Integer results
+ * (and float outputs of DequantizeLinear, compared in quantization steps) must meet the integer
+ * bar. Float results must be within 1e-4, or, where ONNX Runtime's optimised and unoptimised
+ * graphs already disagree by more than that (float32 rounding in a deep network), within twice
+ * that disagreement, measured in the same run: two float32 implementations each some distance
+ * from the exact result can be twice that distance apart.
+ */
+class WholeModelsTest {
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"cnn_fp32.onnx", "cnn_fp32_folded.onnx", "cnn_qdq_per_tensor.onnx",
+        "cnn_qdq_per_channel.onnx", "cnn_qat.onnx", "cnn_qoperator.onnx", "cnn_dynamic.onnx"})
+    void theTrainedCnnAgreesOnRealTestImages(String name) throws Exception {
+        TestImages images = TestImages.load();
+        compare(Engines.MODELS.resolve(name), Map.of("input", images.batch(0, 64)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mobilenetv2_like.onnx", "mobilenetv2_like_qdq.onnx", "transformer_block_nbits.onnx",
+        "transformer_block_nbits_zp.onnx"})
+    void otherModelsAgreeOnSeededRandomInputs(String name) throws Exception {
+        Path file = Engines.MODELS.resolve(name);
+        try (Model model = Engines.scalar().load(file)) {
+            compare(file, RandomInputs.forSpecs(model.inputs(), 42, 1));
+        }
+    }
+
+    private static void compare(Path file, Map<String, Tensor> inputs) throws Exception {
+        Graph graph = new OnnxModelLoader().load(file);
+        try (Model model = Engines.scalar().load(file); OrtOracle ort = new OrtOracle(file);
+             OrtOracle ortAsWritten = new OrtOracle(file, false)) {
+            Map<String, Tensor> ours = model.run(inputs);
+            Map<String, Tensor> theirs = ort.run(inputs);
+            Map<String, Tensor> theirsAsWritten = ortAsWritten.run(inputs);
+            for (String output : theirs.keySet()) {
+                double scale = QuantizedOutputs.scaleOf(graph, output);
+                Agreement agreement = Agreement.of(ours.get(output), theirs.get(output), scale);
+                if (agreement.integer()) {
+                    System.out.println(file.getFileName() + " " + output + ": " + agreement);
+                    assertTrue(agreement.acceptable(), file.getFileName() + " output " + output + ": " + agreement);
+                } else {
+                    double self = Agreement.of(theirsAsWritten.get(output), theirs.get(output), 0).worstRelativeError();
+                    double bound = Math.max(1e-4, 2 * self);
+                    System.out.printf("%s %s: %s; ONNX Runtime against itself %.2e; bound %.2e%n", file.getFileName(),
+                            output, agreement, self, bound);
+                    assertTrue(agreement.worstRelativeError() <= bound, file.getFileName() + " output " + output + ": "
+                            + agreement + ", bound " + bound);
+                }
+            }
+        }
+    }
+}
