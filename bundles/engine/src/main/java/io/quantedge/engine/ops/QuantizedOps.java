@@ -20,6 +20,9 @@ final class QuantizedOps {
                 .register("", "ConvInteger", IntegerConvOp::convInteger)
                 .register("", "QLinearConv", IntegerConvOp::qLinearConv)
                 .register(MICROSOFT, "MatMulNBits", MatMulNBitsOp::create)
-                .register(QdqFusion.DOMAIN, "QGemm", IntegerMatMulOp::qdqGemm);
+                .register(QdqFusion.DOMAIN, "QGemm", IntegerMatMulOp::qdqGemm)
+                .register(QdqFusion.DOMAIN, "QLookup", QLookupOp::new)
+                .register(QdqFusion.DOMAIN, "QLinearBinary", QLinearBinaryOp::create)
+                .register(QdqFusion.DOMAIN, "QLinearAveragePool", QLinearAveragePoolOp::create);
     }
 }

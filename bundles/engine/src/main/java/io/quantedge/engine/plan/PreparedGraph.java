@@ -60,7 +60,8 @@ public final class PreparedGraph {
         order = foldAheadOfFusion(graph, order, ops, kernels, constants);
         Set<String> graphOutputs = new HashSet<>();
         graph.outputs().forEach(o -> graphOutputs.add(o.name()));
-        QdqFusion.Result fusion = QdqFusion.apply(order, constants, graphOutputs);
+        QdqFusion.Result fusion = QdqFusion.apply(order, constants, graphOutputs,
+                new ActivationTables(graph, ops, kernels, constants));
         order = fusion.nodes();
 
         Map<Node, OpFactory> factories = new LinkedHashMap<>();
@@ -87,6 +88,7 @@ public final class PreparedGraph {
                 kept.add(new PreparedNode(node, op));
             }
         }
+        dropUnused(constants, kept, graph.outputs());
         return new PreparedGraph(graph.name(), graph.inputs(), graph.outputs(), constants, kept,
                 folded + (graph.nodes().size() - order.size()), fusion.fused());
     }
@@ -112,6 +114,17 @@ public final class PreparedGraph {
             }
         }
         return rest;
+    }
+
+    /**
+     * Forgets constants no remaining node reads (float weights a QAT export quantized, folded
+     * intermediates), so their memory is freed and not reported as the model's weights.
+     */
+    private static void dropUnused(Map<String, Value> constants, List<PreparedNode> nodes, List<TensorSpec> outputs) {
+        Set<String> read = new HashSet<>();
+        nodes.forEach(n -> read.addAll(n.node().inputs()));
+        outputs.forEach(o -> read.add(o.name()));
+        constants.keySet().retainAll(read);
     }
 
     private static boolean allConstant(List<String> inputs, Map<String, Value> constants) {

@@ -36,6 +36,17 @@ public final class QdqFusion {
     public record Result(List<Node> nodes, List<String> fused) {
     }
 
+    /** Makes the lookup table of a quantized elementwise activation (see ActivationTables). */
+    @FunctionalInterface
+    interface Tables {
+        Optional<Value> table(Node activation, DataType inType, float inScale, int inZero, DataType outType,
+                              float outScale, int outZero);
+    }
+
+    /** Elementwise activations fused as 256-entry lookups. */
+    private static final Set<String> ACTIVATIONS = Set.of("Relu", "LeakyRelu", "Clip", "Sigmoid", "Tanh",
+            "HardSigmoid", "HardSwish", "Erf", "Sqrt", "Exp", "Abs", "Neg");
+
     /** The nodes a fused pattern ends with and replaces: an optional redundant Relu/Clip, then the Q. */
     private record Tail(Node quantize, Node activation) {
     }
@@ -69,12 +80,31 @@ public final class QdqFusion {
     }
 
     public static Result apply(List<Node> ordered, Map<String, Value> constants, Set<String> graphOutputs) {
+        return apply(ordered, constants, graphOutputs, (a, it, is, iz, ot, os, oz) -> Optional.empty());
+    }
+
+    static Result apply(List<Node> ordered, Map<String, Value> constants, Set<String> graphOutputs, Tables tables) {
         QdqFusion fusion = new QdqFusion(ordered, constants, graphOutputs);
         Map<Node, Node> replaced = new LinkedHashMap<>();
         List<Node> removed = new ArrayList<>();
         List<String> fused = new ArrayList<>();
         for (Node node : ordered) {
             if (!node.domain().isEmpty()) {
+                continue;
+            }
+            if (removed.contains(node)) {
+                continue;
+            }
+            Optional<Node> simple = ACTIVATIONS.contains(node.opType()) ? fusion.fuseActivation(node, tables)
+                    : switch (node.opType()) {
+                        case "Add", "Mul" -> fusion.fuseBinary(node);
+                        case "AveragePool", "GlobalAveragePool" -> fusion.fuseAveragePool(node);
+                        default -> VALUE_MOVING.contains(node.opType()) ? fusion.fuseValueMoving(node) : Optional.empty();
+                    };
+            if (simple.isPresent()) {
+                replaced.put(node, simple.get());
+                removed.add(fusion.soleReader(node.outputs().get(0)).orElseThrow());
+                fused.add(node.opType() + " '" + node.name() + "' -> " + simple.get().qualifiedOpType());
                 continue;
             }
             Optional<Node> integer = switch (node.opType()) {
@@ -165,6 +195,100 @@ public final class QdqFusion {
         }
         return Optional.of(new Node(gemm.name(), DOMAIN, "QGemm", inputs, outputs,
                 Map.of("transB", Attribute.ofInt(transB ? 1 : 0))));
+    }
+
+    /** DequantizeLinear -> activation -> QuantizeLinear, all per tensor in 8 bits: a table lookup. */
+    private Optional<Node> fuseActivation(Node node, Tables tables) {
+        Optional<Node> dq = dequantize(node.input(0));
+        Optional<Node> q = directQuantize(node);
+        if (dq.isEmpty() || q.isEmpty() || !simpleQdq(dq.get()) || !simpleQdq(q.get())
+                || node.inputs().stream().skip(1).anyMatch(i -> !i.isEmpty() && !constant(i))) {
+            return Optional.empty();
+        }
+        Value inZero = constants.get(dq.get().inputs().get(2));
+        Value outZero = constants.get(q.get().inputs().get(2));
+        Optional<Value> table = tables.table(node, inZero.type(), scale(dq.get()), (int) inZero.integerAt(0),
+                outZero.type(), scale(q.get()), (int) outZero.integerAt(0));
+        if (table.isEmpty()) {
+            return Optional.empty();
+        }
+        String name = node.outputs().get(0) + "/lookup_table";
+        constants.put(name, table.get());
+        return Optional.of(new Node(node.name(), DOMAIN, "QLookup", List.of(dq.get().inputs().get(0), name),
+                q.get().outputs(), Map.of()));
+    }
+
+    /** Two DequantizeLinear -> Add or Mul -> QuantizeLinear, per tensor in 8 bits. */
+    private Optional<Node> fuseBinary(Node node) {
+        Optional<Node> da = dequantize(node.input(0));
+        Optional<Node> db = dequantize(node.input(1));
+        Optional<Node> q = directQuantize(node);
+        if (da.isEmpty() || db.isEmpty() || q.isEmpty() || !simpleQdq(da.get()) || !simpleQdq(db.get())
+                || !simpleQdq(q.get())) {
+            return Optional.empty();
+        }
+        List<String> inputs = List.of(da.get().inputs().get(0), da.get().inputs().get(1), da.get().inputs().get(2),
+                db.get().inputs().get(0), db.get().inputs().get(1), db.get().inputs().get(2),
+                q.get().inputs().get(1), q.get().inputs().get(2));
+        return Optional.of(new Node(node.name(), DOMAIN, "QLinearBinary", inputs, q.get().outputs(),
+                Map.of("operation", Attribute.ofString(node.opType()))));
+    }
+
+    /** DequantizeLinear -> AveragePool or GlobalAveragePool -> QuantizeLinear: exact integer sums. */
+    private Optional<Node> fuseAveragePool(Node node) {
+        Optional<Node> dq = dequantize(node.input(0));
+        Optional<Node> q = directQuantize(node);
+        if (dq.isEmpty() || q.isEmpty() || !simpleQdq(dq.get()) || !simpleQdq(q.get())) {
+            return Optional.empty();
+        }
+        Map<String, Attribute> attributes = new java.util.HashMap<>(node.attributes());
+        attributes.put("global", Attribute.ofInt(node.opType().equals("GlobalAveragePool") ? 1 : 0));
+        return Optional.of(new Node(node.name(), DOMAIN, "QLinearAveragePool", List.of(dq.get().inputs().get(0),
+                dq.get().inputs().get(1), dq.get().inputs().get(2), q.get().inputs().get(1), q.get().inputs().get(2)),
+                q.get().outputs(), attributes));
+    }
+
+    /**
+     * DequantizeLinear -> MaxPool, Flatten, Reshape, Transpose, Squeeze or Unsqueeze ->
+     * QuantizeLinear with the same scale and zero point on both sides: the op runs on the integers
+     * themselves, since it only selects or moves values (which commutes with the affine mapping).
+     */
+    private Optional<Node> fuseValueMoving(Node node) {
+        Optional<Node> dq = dequantize(node.input(0));
+        Optional<Node> q = directQuantize(node);
+        if (dq.isEmpty() || q.isEmpty() || !simpleQdq(dq.get()) || !simpleQdq(q.get())
+                || node.inputs().stream().skip(1).anyMatch(i -> !i.isEmpty() && !constant(i))) {
+            return Optional.empty();
+        }
+        Value inZero = constants.get(dq.get().inputs().get(2));
+        Value outZero = constants.get(q.get().inputs().get(2));
+        boolean same = scale(dq.get()) == scale(q.get()) && inZero.type() == outZero.type()
+                && inZero.integerAt(0) == outZero.integerAt(0);
+        if (!same) {
+            return Optional.empty();
+        }
+        List<String> inputs = new ArrayList<>(node.inputs());
+        inputs.set(0, dq.get().inputs().get(0));
+        return Optional.of(new Node(node.name(), node.domain(), node.opType(), inputs, q.get().outputs(),
+                node.attributes()));
+    }
+
+    /** The QuantizeLinear that alone reads the node's only output. */
+    private Optional<Node> directQuantize(Node node) {
+        if (node.outputs().size() != 1) {
+            return Optional.empty();
+        }
+        return soleReader(node.outputs().get(0)).filter(r -> isQuantize(r, node.outputs().get(0)));
+    }
+
+    /** Per tensor, 8-bit, with an explicit zero point. */
+    private boolean simpleQdq(Node qdq) {
+        return perTensor(qdq) && quantizedTo8Bits(qdq);
+    }
+
+    private float scale(Node qdq) {
+        Value s = constants.get(qdq.inputs().get(1));
+        return s.floats()[s.offset()];
     }
 
     /** A per-channel weight must be quantized along its output-channel axis. */
