@@ -11,6 +11,12 @@ import java.util.Arrays;
  */
 final class ScalarFloatGemm implements FloatGemmKernel {
 
+    /**
+     * One row of double-precision sums per thread, reused: the reference sums in double so it is
+     * as exact as float inputs allow, and never allocates on the hot path.
+     */
+    private static final ThreadLocal<double[]> ACCUMULATORS = ThreadLocal.withInitial(() -> new double[0]);
+
     @Override
     public PackedMatrix pack(float[] b, int offset, int ldb, int k, int n) {
         MatrixBounds.requireDimensions(0, n, k);
@@ -39,15 +45,27 @@ final class ScalarFloatGemm implements FloatGemmKernel {
         MatrixBounds.requireInside("A", a.length, aOffset, lda, m, k);
         MatrixBounds.requireInside("B", b.length, bOffset, ldb, k, n);
         MatrixBounds.requireInside("C", c.length, cOffset, ldc, m, n);
+        double[] row = ACCUMULATORS.get();
+        if (row.length < n) {
+            row = new double[n];
+            ACCUMULATORS.set(row);
+        }
         for (int i = 0; i < m; i++) {
             int cRow = cOffset + i * ldc;
             int aRow = aOffset + i * lda;
             for (int j = 0; j < n; j++) {
-                double sum = accumulate ? c[cRow + j] : 0.0;
-                for (int p = 0; p < k; p++) {
-                    sum += (double) a[aRow + p] * b[bOffset + p * ldb + j];
+                row[j] = accumulate ? c[cRow + j] : 0.0;
+            }
+            // Rows of B in order: contiguous reads; each sum still adds over p in increasing order.
+            for (int p = 0; p < k; p++) {
+                double aip = a[aRow + p];
+                int bRow = bOffset + p * ldb;
+                for (int j = 0; j < n; j++) {
+                    row[j] += aip * b[bRow + j];
                 }
-                c[cRow + j] = (float) sum;
+            }
+            for (int j = 0; j < n; j++) {
+                c[cRow + j] = (float) row[j];
             }
         }
     }
