@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Clip: bounds are attributes before opset 11 and optional scalar inputs from 11 on (read at run
- * time, so they may be computed). Float32, and int32/int64 as opset 12 allows.
+ * time, so they may be computed). Float32, and every integer type as opset 12 allows; an omitted
+ * integer bound leaves that side of the type's range open.
  */
 final class ClipOp implements Operator {
 
@@ -38,7 +39,8 @@ final class ClipOp implements Operator {
     @Override
     public List<TensorType> infer(List<TensorType> inputs, List<Value> known) throws ModelLoadException {
         TensorType x = Operands.required(node, inputs, 0, "input");
-        Operands.requireType(node, x, "input", DataType.FP32, DataType.INT32, DataType.INT64);
+        Operands.requireType(node, x, "input", DataType.FP32, DataType.INT32, DataType.INT64, DataType.INT16,
+                DataType.UINT16, DataType.INT8, DataType.UINT8);
         if (boundsAsInputs) {
             for (int i = 1; i <= 2; i++) {
                 TensorType bound = Operands.type(inputs, i);
@@ -81,7 +83,7 @@ final class ClipOp implements Operator {
                     out[to + i] = Math.min(hi, Math.max(lo, in[from + i]));
                 }
             }
-            default -> {
+            case INT64 -> {
                 long lo = min != null ? min.longs()[min.offset()] : Long.MIN_VALUE;
                 long hi = max != null ? max.longs()[max.offset()] : Long.MAX_VALUE;
                 long[] in = x.longs();
@@ -90,6 +92,28 @@ final class ClipOp implements Operator {
                     out[to + i] = Math.min(hi, Math.max(lo, in[from + i]));
                 }
             }
+            case INT16, UINT16 -> {
+                // Compare extended values: the bounds are read with the same extension as the input.
+                int mask = x.type() == DataType.UINT16 ? 0xFFFF : -1;
+                int lo = min != null ? (int) min.integerAt(0) : Integer.MIN_VALUE;
+                int hi = max != null ? (int) max.integerAt(0) : Integer.MAX_VALUE;
+                short[] in = x.shorts();
+                short[] out = y.shorts();
+                for (int i = 0; i < n; i++) {
+                    out[to + i] = (short) Math.min(hi, Math.max(lo, in[from + i] & mask));
+                }
+            }
+            case INT8, UINT8 -> {
+                int mask = x.type() == DataType.UINT8 ? 0xFF : -1;
+                int lo = min != null ? (int) min.integerAt(0) : Integer.MIN_VALUE;
+                int hi = max != null ? (int) max.integerAt(0) : Integer.MAX_VALUE;
+                byte[] in = x.bytes();
+                byte[] out = y.bytes();
+                for (int i = 0; i < n; i++) {
+                    out[to + i] = (byte) Math.min(hi, Math.max(lo, in[from + i] & mask));
+                }
+            }
+            default -> throw new IllegalStateException(x.type() + " passed infer()");
         }
     }
 }

@@ -7,21 +7,33 @@ import java.util.Arrays;
 
 /**
  * The sliding-window arithmetic Conv and the pooling ops share, for 1-D and 2-D windows (a 1-D
- * window is handled as 2-D with height 1). Attributes as ONNX names them: kernel_shape, strides,
- * dilations, pads (all begins, then all ends), auto_pad, ceil_mode.
+ * window is handled as 2-D with height 1), and 3-D windows for pooling (a depth axis around the
+ * 2-D window). Attributes as ONNX names them: kernel_shape, strides, dilations, pads (all begins,
+ * then all ends), auto_pad, ceil_mode.
  */
 record ConvGeometry(int[] kernel, int[] strides, int[] dilations, int[] pads, String autoPad, boolean ceilMode) {
 
     static ConvGeometry read(NodeContext node, int[] kernelFromWeights, boolean poolingCeilMode)
             throws ModelLoadException {
+        return read(node, kernelFromWeights, poolingCeilMode, 2);
+    }
+
+    /** A pooling window: kernel_shape is required, and 1-D to 3-D windows are accepted. */
+    static ConvGeometry readPooling(NodeContext node, boolean ceilMode) throws ModelLoadException {
+        return read(node, null, ceilMode, 3);
+    }
+
+    private static ConvGeometry read(NodeContext node, int[] kernelFromWeights, boolean poolingCeilMode,
+                                     int maxSpatial) throws ModelLoadException {
         long[] k = node.intsAttr("kernel_shape");
         int[] kernel = k != null ? toInts(k) : kernelFromWeights;
         if (kernel == null) {
             throw node.error(Code.MALFORMED, "kernel_shape is required");
         }
         int spatial = kernel.length;
-        if (spatial < 1 || spatial > 2) {
-            throw node.error(Code.UNSUPPORTED, spatial + "-D windows are not supported (1-D and 2-D are)");
+        if (spatial < 1 || spatial > maxSpatial) {
+            throw node.error(Code.UNSUPPORTED, spatial + "-D windows are not supported ("
+                    + (maxSpatial == 2 ? "1-D and 2-D are)" : "1-D, 2-D and 3-D are)"));
         }
         int[] strides = orDefault(node.intsAttr("strides"), spatial, 1);
         int[] dilations = orDefault(node.intsAttr("dilations"), spatial, 1);
@@ -102,16 +114,33 @@ record ConvGeometry(int[] kernel, int[] strides, int[] dilations, int[] pads, St
         return out;
     }
 
-    /** Height and width geometry as 2-D: for 1-D windows the height axis is a unit axis. */
+    /**
+     * Height and width geometry (the last two spatial axes) as 2-D: for 1-D windows the height axis
+     * is a unit axis.
+     */
     Window2d window(int inH, int inW) {
         if (kernel.length == 1) {
             int[] p = padding(0, inW);
             return new Window2d(1, inW, 1, kernel[0], 1, strides[0], 1, dilations[0], 0, p[0], 1, outputSize(0, inW));
         }
-        int[] ph = padding(0, inH);
-        int[] pw = padding(1, inW);
-        return new Window2d(inH, inW, kernel[0], kernel[1], strides[0], strides[1], dilations[0], dilations[1],
-                ph[0], pw[0], outputSize(0, inH), outputSize(1, inW));
+        int h = kernel.length - 2;
+        int[] ph = padding(h, inH);
+        int[] pw = padding(h + 1, inW);
+        return new Window2d(inH, inW, kernel[h], kernel[h + 1], strides[h], strides[h + 1], dilations[h],
+                dilations[h + 1], ph[0], pw[0], outputSize(h, inH), outputSize(h + 1, inW));
+    }
+
+    /** The depth axis of a 3-D window; for 1-D and 2-D windows a unit axis. */
+    Depth depth(int inD) {
+        if (kernel.length < 3) {
+            return new Depth(1, 1, 1, 1, 0, 0, 1);
+        }
+        int[] p = padding(0, inD);
+        return new Depth(inD, kernel[0], strides[0], dilations[0], p[0], p[1], outputSize(0, inD));
+    }
+
+    /** The depth axis of a window, as plain ints. */
+    record Depth(int in, int k, int stride, int dilation, int padFront, int padBack, int out) {
     }
 
     /** Everything a 2-D window loop needs, as plain ints. */

@@ -19,8 +19,8 @@ final class ElementwiseOps {
         unary(registry, "Sqrt", x -> (float) Math.sqrt(x));
         unary(registry, "Exp", x -> (float) Math.exp(x));
         unary(registry, "Log", x -> (float) Math.log(x));
-        unary(registry, "Neg", x -> -x);
-        unary(registry, "Abs", Math::abs);
+        registry.register("", "Neg", node -> IntegerUnaryOp.signed(node, x -> -x, x -> -x));
+        registry.register("", "Abs", node -> IntegerUnaryOp.anyInteger(node, Math::abs, Math::abs));
         unary(registry, "Reciprocal", x -> 1f / x);
         unary(registry, "Floor", x -> (float) Math.floor(x));
         unary(registry, "Ceil", x -> (float) Math.ceil(x));

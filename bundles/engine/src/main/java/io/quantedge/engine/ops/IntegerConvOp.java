@@ -17,8 +17,9 @@ import java.util.List;
 /**
  * ConvInteger (int32 result) and QLinearConv (requantized 8-bit result). Each image and group is
  * one integer product: the input patches as rows ([positions x K], padding reading the input zero
- * point) times the constant weights as the packed right-hand side ([K x filters], packed once per
- * group with the per-filter zero points), then transposed into NCHW.
+ * point) times the weights as the packed right-hand side ([K x filters] per group, with the
+ * per-filter zero points), then transposed into NCHW. Constant weights (and weight zero points)
+ * are packed once; weights computed or fed at run time are packed on every run.
  */
 final class IntegerConvOp implements Operator {
 
@@ -32,11 +33,14 @@ final class IntegerConvOp implements Operator {
     private final NodeContext node;
     private final boolean requantized;
     private final Inputs at;
-    private final ConvGeometry geometry;
     private final int group;
+    /** The weight and its zero point when both are constants (the zero point may be absent), else null. */
     private final Value weight;
     private final Value weightZero;
+    /** Known once the weight's shape is (at creation for constant weights, else at planning). */
+    private volatile ConvGeometry geometry;
     private volatile Selection<Int8GemmKernel> kernel;
+    /** The constant weight packed per group, or null when it is packed per run. */
     private volatile PackedMatrix[] packed;
 
     private IntegerConvOp(NodeContext node, boolean requantized, Inputs at, ConvGeometry geometry, int group,
@@ -59,47 +63,59 @@ final class IntegerConvOp implements Operator {
     }
 
     private static Operator create(NodeContext node, boolean requantized, Inputs at) throws ModelLoadException {
-        Value weight = node.requireConstantInput(at.w(), "the weight");
-        Value weightZero = node.hasInput(at.wZero()) ? node.requireConstantInput(at.wZero(), "the weight zero point")
+        Value weight = node.constantInput(at.w()).orElse(null);
+        Value weightZero = node.constantInput(at.wZero()).orElse(null);
+        boolean constant = weight != null && (weightZero != null || !node.hasInput(at.wZero()));
+        ConvGeometry geometry = weight != null ? ConvGeometry.read(node, ConvShapes.kernelOf(weight.shape()), false)
                 : null;
-        ConvGeometry geometry = ConvGeometry.read(node, ConvShapes.kernelOf(weight.shape()), false);
-        return new IntegerConvOp(node, requantized, at, geometry, Math.toIntExact(node.intAttr("group", 1)), weight,
-                weightZero);
+        return new IntegerConvOp(node, requantized, at, geometry, Math.toIntExact(node.intAttr("group", 1)),
+                constant ? weight : null, constant ? weightZero : null);
     }
 
-    /** Chooses the kernel and packs each group's weights once the input type is known. */
-    private synchronized void prepare(DataType xType) throws ModelLoadException {
+    /** Chooses the kernel once the operand types are known, and packs constant weights. */
+    private synchronized void prepare(DataType xType, DataType wType) throws ModelLoadException {
         if (kernel != null) {
             return;
         }
-        Selection<Int8GemmKernel> selected = IntegerKernels.select(node, xType, weight.type());
-        int filters = weight.shape()[0];
+        Selection<Int8GemmKernel> selected = IntegerKernels.select(node, xType, wType);
+        if (weight != null) {
+            packed = pack(selected.kernel(), weight, weightZero, group);
+        }
+        kernel = selected;
+    }
+
+    /** Each group's weights as the packed right-hand side of its product. */
+    private static PackedMatrix[] pack(Int8GemmKernel k8, Value w, Value wZero, int group) {
+        int filters = w.shape()[0];
         int groupFilters = filters / group;
-        int k = weight.size() / filters;
-        int[] zeros = IntegerKernels.zeroPoints(weightZero, filters);
+        int k = w.size() / filters;
+        int[] zeros = IntegerKernels.zeroPoints(wZero, filters);
         PackedMatrix[] groups = new PackedMatrix[group];
         for (int g = 0; g < group; g++) {
             // Weights are [filters][K]; the product wants [K][filters of this group].
-            byte[] kn = Transpose2d.bytes(weight.bytes(), weight.offset() + g * groupFilters * k, groupFilters, k);
+            byte[] kn = Transpose2d.bytes(w.bytes(), w.offset() + g * groupFilters * k, groupFilters, k);
             int[] groupZeros = java.util.Arrays.copyOfRange(zeros, g * groupFilters, (g + 1) * groupFilters);
-            groups[g] = selected.kernel().pack(kn, 0, groupFilters, k, groupFilters, weight.type() == DataType.INT8,
-                    groupZeros);
+            groups[g] = k8.pack(kn, 0, groupFilters, k, groupFilters, w.type() == DataType.INT8, groupZeros);
         }
-        packed = groups;
-        kernel = selected;
+        return groups;
     }
 
     @Override
     public List<TensorType> infer(List<TensorType> inputs, List<Value> known) throws ModelLoadException {
-        TensorType x = inputs.get(at.x());
+        TensorType x = Operands.required(node, inputs, at.x(), "x");
+        TensorType w = Operands.required(node, inputs, at.w(), "w");
         if (inputs.size() > at.xZero() && inputs.get(at.xZero()) != null && inputs.get(at.xZero()).size() != 1) {
             throw node.error(Code.UNSUPPORTED, "a per-channel input zero point");
         }
-        if (weightZero != null && weightZero.size() != 1 && weightZero.size() != weight.shape()[0]) {
-            throw node.error(Code.INVALID_GRAPH, "weight zero point " + weightZero + " must be a scalar or one per filter");
+        TensorType wZero = Operands.type(inputs, at.wZero());
+        if (wZero != null && wZero.size() != 1 && (w.rank() == 0 || wZero.size() != w.shape()[0])) {
+            throw node.error(Code.INVALID_GRAPH, "weight zero point " + wZero + " must be a scalar or one per filter");
         }
-        int[] out = ConvShapes.outputShape(node, geometry, group, x, new TensorType(weight.type(), weight.shape()));
-        prepare(x.type());
+        if (geometry == null) {
+            geometry = ConvGeometry.read(node, ConvShapes.kernelOf(w.shape()), false);
+        }
+        int[] out = ConvShapes.outputShape(node, geometry, group, x, w);
+        prepare(x.type(), w.type());
         if (!requantized) {
             return List.of(new TensorType(DataType.INT32, out));
         }
@@ -129,12 +145,14 @@ final class IntegerConvOp implements Operator {
         int[] bias = requantized ? bias(inputs, filters) : null;
         int yZero = requantized && inputs.length > 7 && inputs[7] != null ? (int) inputs[7].integerAt(0) : 0;
         Int8GemmKernel k8 = kernel.kernel();
+        PackedMatrix[] weights = packed != null ? packed
+                : pack(k8, inputs[at.w()], Operands.input(inputs, at.wZero()), group);
         boolean xSigned = x.type() == DataType.INT8;
         for (int n = 0; n < batch; n++) {
             for (int g = 0; g < group; g++) {
                 Im2Col.rowsBytes(x.bytes(), x.offset() + (n * channels + g * groupChannels) * plane, groupChannels,
                         window, (byte) za, rows);
-                k8.gemm(positions, groupFilters, k, rows, 0, k, xSigned, za, packed[g], acc, 0, groupFilters);
+                k8.gemm(positions, groupFilters, k, rows, 0, k, xSigned, za, weights[g], acc, 0, groupFilters);
                 int yBase = y.offset() + (n * filters + g * groupFilters) * positions;
                 if (requantized) {
                     float[] groupMultipliers = java.util.Arrays.copyOfRange(multipliers, g * groupFilters,

@@ -8,7 +8,14 @@ import io.quantedge.engine.TensorType;
 import io.quantedge.engine.Value;
 import java.util.List;
 
-/** Pow with a float32 base and a float32 or integer exponent, broadcast; the output has the base's type. */
+/**
+ * Pow with a float32, int32 or int64 base and a float32 or integer exponent, broadcast; the output
+ * has the base's type. An integer base with a float exponent is raised in double precision and
+ * truncated toward zero, as ONNX's reference (numpy's astype) and ONNX Runtime (a C cast) do, out
+ * of range results saturating. An integer base with an integer exponent is exact, wrapping on
+ * overflow as C's multiplication does; a negative exponent gives the truncated real result (0
+ * unless the base is 1 or -1, and 0 for a zero base, whose real result is undefined).
+ */
 final class PowOp implements Operator {
 
     private final NodeContext node;
@@ -21,10 +28,10 @@ final class PowOp implements Operator {
     public List<TensorType> infer(List<TensorType> inputs, List<Value> known) throws ModelLoadException {
         TensorType x = Operands.required(node, inputs, 0, "X");
         TensorType y = Operands.required(node, inputs, 1, "Y");
-        Operands.requireType(node, x, "base X", DataType.FP32);
+        Operands.requireType(node, x, "base X", DataType.FP32, DataType.INT32, DataType.INT64);
         Operands.requireType(node, y, "exponent Y", DataType.FP32, DataType.INT32, DataType.INT64,
                 DataType.INT16, DataType.INT8, DataType.UINT8, DataType.UINT16);
-        return List.of(new TensorType(DataType.FP32, Broadcast.shape(node, x.shape(), y.shape())));
+        return List.of(new TensorType(x.type(), Broadcast.shape(node, x.shape(), y.shape())));
     }
 
     @Override
@@ -32,10 +39,18 @@ final class PowOp implements Operator {
         Value base = inputs[0];
         Value exponent = inputs[1];
         Value z = outputs[0];
+        StridedWalk walk = Broadcast.walk(z.shape(), base.shape(), exponent.shape());
+        if (base.type() == DataType.FP32) {
+            floatBase(base, exponent, z, walk);
+        } else {
+            integerBase(base, exponent, z, walk);
+        }
+    }
+
+    private static void floatBase(Value base, Value exponent, Value z, StridedWalk walk) {
         float[] x = base.floats();
         float[] out = z.floats();
         int to = z.offset();
-        StridedWalk walk = Broadcast.walk(z.shape(), base.shape(), exponent.shape());
         if (exponent.type() == DataType.FP32) {
             float[] y = exponent.floats();
             walk.forEachRow(new int[] {base.offset(), exponent.offset()}, (o, s, at, n) -> {
@@ -50,6 +65,50 @@ final class PowOp implements Operator {
                 }
             });
         }
+    }
+
+    /** Integer bases are read with integerAt (offsets relative to each value): shape arithmetic, not hot. */
+    private static void integerBase(Value base, Value exponent, Value z, StridedWalk walk) {
+        boolean int32 = z.type() == DataType.INT32;
+        int to = z.offset();
+        boolean floatExponent = exponent.type() == DataType.FP32;
+        walk.forEachRow(new int[] {0, 0}, (o, s, at, n) -> {
+            for (int e = 0; e < n; e++) {
+                long x = base.integerAt(o[0] + e * s[0]);
+                int i = o[1] + e * s[1];
+                if (floatExponent) {
+                    double r = Math.pow(x, exponent.floats()[exponent.offset() + i]);
+                    if (int32) {
+                        z.ints()[to + at + e] = (int) r;
+                    } else {
+                        z.longs()[to + at + e] = (long) r;
+                    }
+                } else {
+                    long r = integerPower(x, exponent.integerAt(i));
+                    if (int32) {
+                        z.ints()[to + at + e] = (int) r;
+                    } else {
+                        z.longs()[to + at + e] = r;
+                    }
+                }
+            }
+        });
+    }
+
+    /** x^y by squaring, wrapping in 64 bits (the low 32 bits are then int32's wrapped result too). */
+    static long integerPower(long x, long y) {
+        if (y < 0) {
+            return x == 1 ? 1 : x == -1 ? ((y & 1) == 0 ? 1 : -1) : 0;
+        }
+        long result = 1;
+        long square = x;
+        for (long rest = y; rest != 0; rest >>>= 1) {
+            if ((rest & 1) != 0) {
+                result *= square;
+            }
+            square *= square;
+        }
+        return result;
     }
 
     private static float power(float x, double y) {

@@ -11,20 +11,30 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Resize (opset 10 and 11+) and Upsample (7-9). Modes: nearest on any axes and element type, and
- * linear as bilinear over the last two axes (the others must keep their extent) for float32.
- * Before opset 11 coordinates are "asymmetric" and nearest indices truncate when enlarging and
- * round up when shrinking, as ONNX Runtime does for those opsets.
+ * Resize (opset 10 and 11+) and Upsample (7-9). Modes: nearest on any axes and element type;
+ * linear (n-linear) and cubic on any axes for float32 (see {@link SeparableResize}). Every
+ * coordinate transformation, tf_crop_and_resize included (its roi is read when running, and
+ * outputs outside the input take extrapolation_value; with nearest, for float32 only). Before
+ * opset 11 coordinates are "asymmetric" and nearest indices truncate when enlarging and round up
+ * when shrinking, as ONNX Runtime does for those opsets.
  */
 final class ResizeOp implements Operator {
 
+    private enum Mode { NEAREST, LINEAR, CUBIC }
+
     private enum Transform { HALF_PIXEL, HALF_PIXEL_SYMMETRIC, PYTORCH_HALF_PIXEL, ALIGN_CORNERS, ASYMMETRIC,
-        TF_HALF_PIXEL_FOR_NN }
+        TF_HALF_PIXEL_FOR_NN, TF_CROP_AND_RESIZE }
+
+    /** What linear and cubic modes read beyond the attributes that choose the coordinates. */
+    private record Filter(float cubicA, boolean excludeOutside, float extrapolation) {
+        static final Filter DEFAULT = new Filter(-0.75f, false, 0f);
+    }
 
     private enum Rounding { ROUND_PREFER_FLOOR, ROUND_PREFER_CEIL, FLOOR, CEIL, LEGACY }
 
     private final NodeContext node;
-    private final boolean linear;
+    private final Mode mode;
+    private final Filter filter;
     private final Transform transform;
     private final Rounding rounding;
     private final long[] axesAttr;
@@ -32,10 +42,11 @@ final class ResizeOp implements Operator {
     private final int scalesInput;
     private final int sizesInput;
 
-    private ResizeOp(NodeContext node, boolean linear, Transform transform, Rounding rounding, long[] axesAttr,
-                     float[] scalesAttr, int scalesInput, int sizesInput) {
+    private ResizeOp(NodeContext node, Mode mode, Filter filter, Transform transform, Rounding rounding,
+                     long[] axesAttr, float[] scalesAttr, int scalesInput, int sizesInput) {
         this.node = node;
-        this.linear = linear;
+        this.mode = mode;
+        this.filter = filter;
         this.transform = transform;
         this.rounding = rounding;
         this.axesAttr = axesAttr;
@@ -45,9 +56,9 @@ final class ResizeOp implements Operator {
     }
 
     static Operator resize(NodeContext node) throws ModelLoadException {
-        boolean linear = linearMode(node);
+        Mode mode = mode(node);
         if (node.opset() < 11) {
-            return new ResizeOp(node, linear, Transform.ASYMMETRIC, Rounding.LEGACY, null, null, 1, -1);
+            return new ResizeOp(node, mode, Filter.DEFAULT, Transform.ASYMMETRIC, Rounding.LEGACY, null, null, 1, -1);
         }
         String ct = node.stringAttr("coordinate_transformation_mode", "half_pixel");
         Transform transform = switch (ct) {
@@ -57,8 +68,8 @@ final class ResizeOp implements Operator {
             case "align_corners" -> Transform.ALIGN_CORNERS;
             case "asymmetric" -> Transform.ASYMMETRIC;
             case "tf_half_pixel_for_nn" -> Transform.TF_HALF_PIXEL_FOR_NN;
-            default -> throw node.error(Code.UNSUPPORTED, "coordinate_transformation_mode '" + ct
-                    + "' is not supported (tf_crop_and_resize needs roi, which is not implemented)");
+            case "tf_crop_and_resize" -> Transform.TF_CROP_AND_RESIZE;
+            default -> throw node.error(Code.MALFORMED, "unknown coordinate_transformation_mode '" + ct + "'");
         };
         String nm = node.stringAttr("nearest_mode", "round_prefer_floor");
         Rounding rounding = switch (nm) {
@@ -75,25 +86,38 @@ final class ResizeOp implements Operator {
         if (!policy.equals("stretch")) {
             throw node.error(Code.UNSUPPORTED, "keep_aspect_ratio_policy '" + policy + "' is not supported (stretch is)");
         }
-        return new ResizeOp(node, linear, transform, rounding, node.intsAttr("axes"), null, 2, 3);
+        Filter filter = new Filter(node.floatAttr("cubic_coeff_a", -0.75f), node.intAttr("exclude_outside", 0) != 0,
+                node.floatAttr("extrapolation_value", 0f));
+        return new ResizeOp(node, mode, filter, transform, rounding, node.intsAttr("axes"), null, 2, 3);
     }
 
     static Operator upsample(NodeContext node) throws ModelLoadException {
-        boolean linear = linearMode(node);
+        Mode mode = mode(node);
         float[] scales = node.opset() < 9 ? node.floatsAttr("scales") : null;
         if (node.opset() < 9 && scales == null) {
             throw node.error(Code.MALFORMED, "attribute 'scales' is required before opset 9");
         }
-        return new ResizeOp(node, linear, Transform.ASYMMETRIC, Rounding.LEGACY, null, scales, 1, -1);
+        return new ResizeOp(node, mode, Filter.DEFAULT, Transform.ASYMMETRIC, Rounding.LEGACY, null, scales, 1, -1);
     }
 
-    private static boolean linearMode(NodeContext node) throws ModelLoadException {
+    private static Mode mode(NodeContext node) throws ModelLoadException {
         String mode = node.stringAttr("mode", "nearest");
         return switch (mode) {
-            case "nearest" -> false;
-            case "linear", "bilinear" -> true;
-            default -> throw node.error(Code.UNSUPPORTED, "mode '" + mode + "' is not supported (nearest and linear are)");
+            case "nearest" -> Mode.NEAREST;
+            case "linear", "bilinear" -> Mode.LINEAR;
+            case "cubic" -> Mode.CUBIC;
+            default -> throw node.error(Code.MALFORMED, "unknown mode '" + mode + "' (nearest, linear and cubic exist)");
         };
+    }
+
+    /** The axes the scales, sizes and roi list, in their order. */
+    private int[] axes(int rank) throws ModelLoadException {
+        if (axesAttr != null) {
+            return Axes.normalizeAll(node, axesAttr, rank, "axes");
+        }
+        int[] axes = new int[rank];
+        Arrays.setAll(axes, i -> i);
+        return axes;
     }
 
     /** Per-axis scales and output extents of a resize of {@code in}. */
@@ -102,13 +126,7 @@ final class ResizeOp implements Operator {
 
     private Plan plan(int[] in, float[] scalesArg, long[] sizesArg) throws ModelLoadException {
         int rank = in.length;
-        int[] axes;
-        if (axesAttr != null) {
-            axes = Axes.normalizeAll(node, axesAttr, rank, "axes");
-        } else {
-            axes = new int[rank];
-            Arrays.setAll(axes, i -> i);
-        }
+        int[] axes = axes(rank);
         float[] scales = new float[rank];
         int[] out = in.clone();
         Arrays.fill(scales, 1f);
@@ -175,13 +193,16 @@ final class ResizeOp implements Operator {
             }
         }
         Plan plan = plan(x.shape(), scales, sizes);
-        if (linear) {
-            Operands.requireType(node, x, "X in linear mode", DataType.FP32);
-            for (int d = 0; d < x.rank() - 2; d++) {
-                if (plan.out()[d] != x.shape()[d] || plan.scales()[d] != 1f) {
-                    throw node.error(Code.UNSUPPORTED, "linear resize of axis " + d + " is not supported; only the"
-                            + " last two axes may change (output " + Arrays.toString(plan.out()) + ")");
-                }
+        if (mode != Mode.NEAREST || transform == Transform.TF_CROP_AND_RESIZE) {
+            Operands.requireType(node, x, "X in " + mode.name().toLowerCase(java.util.Locale.ROOT) + " mode"
+                    + (mode == Mode.NEAREST ? " with tf_crop_and_resize" : ""), DataType.FP32);
+        }
+        if (transform == Transform.TF_CROP_AND_RESIZE) {
+            TensorType roi = Operands.required(node, inputs, 1, "roi");
+            Operands.requireType(node, roi, "roi", DataType.FP32);
+            if (roi.size() != 2 * axes(x.rank()).length) {
+                throw node.error(Code.INVALID_GRAPH, "roi " + roi + " must hold a start and an end per resized axis ("
+                        + 2 * axes(x.rank()).length + " values)");
             }
         }
         return List.of(new TensorType(x.type(), plan.out()));
@@ -207,11 +228,62 @@ final class ResizeOp implements Operator {
         if (y.size() == 0) {
             return;
         }
-        if (linear) {
-            bilinear(x, y, plan.scales());
-        } else {
+        if (mode == Mode.NEAREST && transform != Transform.TF_CROP_AND_RESIZE) {
             nearest(x, y, plan.scales());
+        } else {
+            interpolate(x, y, plan.scales(), roi(Operands.input(inputs, 1), x.rank()));
         }
+    }
+
+    /** Per axis start and end (fractions of the input) of tf_crop_and_resize's region, else null. */
+    private double[][] roi(Value roi, int rank) {
+        if (transform != Transform.TF_CROP_AND_RESIZE) {
+            return null;
+        }
+        int[] axes;
+        try {
+            axes = axes(rank);
+        } catch (ModelLoadException e) {
+            throw new IllegalStateException(e.getMessage(), e); // infer() accepted the same axes
+        }
+        double[][] region = new double[rank][];
+        for (int d = 0; d < rank; d++) {
+            region[d] = new double[] {0, 1};
+        }
+        for (int i = 0; i < axes.length; i++) {
+            region[axes[i]] = new double[] {roi.numberAt(i), roi.numberAt(i + axes.length)};
+        }
+        return region;
+    }
+
+    /** Linear, cubic, or nearest with extrapolation: taps per axis, then one pass per changed axis. */
+    private void interpolate(Value x, Value y, float[] scales, double[][] roi) {
+        int rank = x.rank();
+        SeparableResize.Axis[] axes = new SeparableResize.Axis[rank];
+        for (int d = 0; d < rank; d++) {
+            int in = x.shape()[d];
+            int out = y.shape()[d];
+            double[] coordinates = new double[out];
+            boolean[] outside = roi == null ? null : new boolean[out];
+            for (int o = 0; o < out; o++) {
+                double c = roi == null ? original(o, scales[d], in, out) : cropped(o, scales[d], in, roi[d]);
+                if (outside != null) {
+                    outside[o] = c < 0 || c > in - 1;
+                }
+                coordinates[o] = mode == Mode.NEAREST ? nearestIndex(c, scales[d], in) : c;
+            }
+            axes[d] = SeparableResize.axis(coordinates, outside, in, mode == Mode.CUBIC ? 4 : 2, filter.cubicA(),
+                    filter.excludeOutside());
+        }
+        SeparableResize.resize(x, y, axes, filter.extrapolation());
+    }
+
+    /** tf_crop_and_resize's coordinate: the output spans [start, end] of the input (as fractions). */
+    private static double cropped(int o, float scale, int in, double[] region) {
+        double resized = (double) in * scale;
+        double start = region[0] * (in - 1);
+        double span = (region[1] - region[0]) * (in - 1);
+        return resized > 1 ? start + o * span / (resized - 1) : start + span / 2;
     }
 
     /**
@@ -232,6 +304,7 @@ final class ResizeOp implements Operator {
             case ALIGN_CORNERS -> resized == 1 ? 0 : (double) o * (in - 1) / (resized - 1);
             case ASYMMETRIC -> o / (double) scale;
             case TF_HALF_PIXEL_FOR_NN -> (o + 0.5) / scale;
+            case TF_CROP_AND_RESIZE -> throw new IllegalStateException("cropped() computes these");
         };
     }
 
@@ -288,53 +361,6 @@ final class ResizeOp implements Operator {
                     break;
                 }
                 index[d] = 0;
-            }
-        }
-    }
-
-    /** Lower neighbour, upper neighbour and weight of the upper one, per output index of an axis. */
-    private record Taps(int[] low, int[] high, float[] weight) {
-    }
-
-    private Taps taps(float scale, int in, int out) {
-        int[] low = new int[out];
-        int[] high = new int[out];
-        float[] weight = new float[out];
-        for (int o = 0; o < out; o++) {
-            double c = Math.max(0, Math.min(in - 1, original(o, scale, in, out)));
-            low[o] = (int) c;
-            high[o] = Math.min(low[o] + 1, in - 1);
-            weight[o] = (float) (c - low[o]);
-        }
-        return new Taps(low, high, weight);
-    }
-
-    private void bilinear(Value x, Value y, float[] scales) {
-        int rank = x.rank();
-        int inH = rank >= 2 ? x.shape()[rank - 2] : 1;
-        int inW = x.shape()[rank - 1];
-        int outH = rank >= 2 ? y.shape()[rank - 2] : 1;
-        int outW = y.shape()[rank - 1];
-        Taps rows = taps(rank >= 2 ? scales[rank - 2] : 1f, inH, outH);
-        Taps cols = taps(scales[rank - 1], inW, outW);
-        int planes = Axes.product(x.shape(), 0, Math.max(0, rank - 2));
-        float[] src = x.floats();
-        float[] dst = y.floats();
-        for (int p = 0; p < planes; p++) {
-            int plane = x.offset() + p * inH * inW;
-            int to = y.offset() + p * outH * outW;
-            for (int i = 0; i < outH; i++) {
-                int top = plane + rows.low()[i] * inW;
-                int bottom = plane + rows.high()[i] * inW;
-                float dy = rows.weight()[i];
-                for (int j = 0; j < outW; j++) {
-                    int l = cols.low()[j];
-                    int r = cols.high()[j];
-                    float dx = cols.weight()[j];
-                    float upper = src[top + l] * (1 - dx) + src[top + r] * dx;
-                    float lower = src[bottom + l] * (1 - dx) + src[bottom + r] * dx;
-                    dst[to + i * outW + j] = upper * (1 - dy) + lower * dy;
-                }
             }
         }
     }

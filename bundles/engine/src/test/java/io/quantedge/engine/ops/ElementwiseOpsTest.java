@@ -177,7 +177,8 @@ class ElementwiseOpsTest {
         assertValue(op("Pow", 15).in(base).in(floats(shape(2), 0.5f, 3)).run(), shape(2, 2),
                 1, 8, (float) Math.sqrt(3), 64);
         assertValue(op("Pow", 15).in(base).in(longs(shape(2, 1), 3, -1)).run(), shape(2, 2), 1, 8, 1 / 3f, 0.25f);
-        assertEquals(Code.UNSUPPORTED, op("Pow", 15).in(longs(shape(1), 2)).in(longs(shape(1), 2)).failure().code());
+        Value int8Base = new Value(DataType.INT8, shape(1), new byte[] {2}, 0);
+        assertEquals(Code.UNSUPPORTED, op("Pow", 15).in(int8Base).in(longs(shape(1), 2)).failure().code());
     }
 
     @Test

@@ -34,6 +34,7 @@ final class OpRunner {
     private final List<Value> inputs = new ArrayList<>();
     private final List<Boolean> knownAhead = new ArrayList<>();
     private int outputCount = 1;
+    private KernelRegistry kernels = new KernelRegistry(List.of());
 
     private OpRunner(String opType, int opset) {
         this.opType = opType;
@@ -89,6 +90,12 @@ final class OpRunner {
         return this;
     }
 
+    /** The kernel backends the node may take heavy math from (none unless given). */
+    OpRunner kernels(KernelRegistry registry) {
+        this.kernels = registry;
+        return this;
+    }
+
     OpRunner outputs(int count) {
         this.outputCount = count;
         return this;
@@ -112,7 +119,7 @@ final class OpRunner {
             outputNames.add("out" + i);
         }
         Node node = new Node("n", "", opType, inputNames, outputNames, attributes);
-        NodeContext context = new NodeContext(node, opset, constants, new KernelRegistry(List.of()));
+        NodeContext context = new NodeContext(node, opset, constants, kernels);
         return StandardOps.registry().find("", opType).orElseThrow().create(context);
     }
 
