@@ -197,25 +197,43 @@ public final class QdqFusion {
                 Map.of("transB", Attribute.ofInt(transB ? 1 : 0))));
     }
 
-    /** DequantizeLinear -> activation -> QuantizeLinear, all per tensor in 8 bits: a table lookup. */
-    private Optional<Node> fuseActivation(Node node, Tables tables) {
+    /** The DequantizeLinear feeding a one-input op and the QuantizeLinear reading it, both per tensor in 8 bits. */
+    private record Around(Node dq, Node q) {
+    }
+
+    /**
+     * The per-tensor 8-bit DequantizeLinear before {@code node}'s first input and QuantizeLinear
+     * after its only output, when every other input of the node is a constant.
+     */
+    private Optional<Around> quantizedAround(Node node) {
         Optional<Node> dq = dequantize(node.input(0));
         Optional<Node> q = directQuantize(node);
         if (dq.isEmpty() || q.isEmpty() || !simpleQdq(dq.get()) || !simpleQdq(q.get())
                 || node.inputs().stream().skip(1).anyMatch(i -> !i.isEmpty() && !constant(i))) {
             return Optional.empty();
         }
-        Value inZero = constants.get(dq.get().inputs().get(2));
-        Value outZero = constants.get(q.get().inputs().get(2));
-        Optional<Value> table = tables.table(node, inZero.type(), scale(dq.get()), (int) inZero.integerAt(0),
-                outZero.type(), scale(q.get()), (int) outZero.integerAt(0));
+        return Optional.of(new Around(dq.get(), q.get()));
+    }
+
+    /** DequantizeLinear -> activation -> QuantizeLinear, all per tensor in 8 bits: a table lookup. */
+    private Optional<Node> fuseActivation(Node node, Tables tables) {
+        Optional<Around> around = quantizedAround(node);
+        if (around.isEmpty()) {
+            return Optional.empty();
+        }
+        Node dq = around.get().dq();
+        Node q = around.get().q();
+        Value inZero = constants.get(dq.inputs().get(2));
+        Value outZero = constants.get(q.inputs().get(2));
+        Optional<Value> table = tables.table(node, inZero.type(), scale(dq), (int) inZero.integerAt(0),
+                outZero.type(), scale(q), (int) outZero.integerAt(0));
         if (table.isEmpty()) {
             return Optional.empty();
         }
         String name = node.outputs().get(0) + "/lookup_table";
         constants.put(name, table.get());
-        return Optional.of(new Node(node.name(), DOMAIN, "QLookup", List.of(dq.get().inputs().get(0), name),
-                q.get().outputs(), Map.of()));
+        return Optional.of(new Node(node.name(), DOMAIN, "QLookup", List.of(dq.inputs().get(0), name), q.outputs(),
+                Map.of()));
     }
 
     /** Two DequantizeLinear -> Add or Mul -> QuantizeLinear, per tensor in 8 bits. */
@@ -236,16 +254,14 @@ public final class QdqFusion {
 
     /** DequantizeLinear -> AveragePool or GlobalAveragePool -> QuantizeLinear: exact integer sums. */
     private Optional<Node> fuseAveragePool(Node node) {
-        Optional<Node> dq = dequantize(node.input(0));
-        Optional<Node> q = directQuantize(node);
-        if (dq.isEmpty() || q.isEmpty() || !simpleQdq(dq.get()) || !simpleQdq(q.get())) {
-            return Optional.empty();
-        }
-        Map<String, Attribute> attributes = new java.util.HashMap<>(node.attributes());
-        attributes.put("global", Attribute.ofInt(node.opType().equals("GlobalAveragePool") ? 1 : 0));
-        return Optional.of(new Node(node.name(), DOMAIN, "QLinearAveragePool", List.of(dq.get().inputs().get(0),
-                dq.get().inputs().get(1), dq.get().inputs().get(2), q.get().inputs().get(1), q.get().inputs().get(2)),
-                q.get().outputs(), attributes));
+        return quantizedAround(node).map(around -> {
+            Node dq = around.dq();
+            Node q = around.q();
+            Map<String, Attribute> attributes = new java.util.HashMap<>(node.attributes());
+            attributes.put("global", Attribute.ofInt(node.opType().equals("GlobalAveragePool") ? 1 : 0));
+            return new Node(node.name(), DOMAIN, "QLinearAveragePool", List.of(dq.inputs().get(0), dq.inputs().get(1),
+                    dq.inputs().get(2), q.inputs().get(1), q.inputs().get(2)), q.outputs(), attributes);
+        });
     }
 
     /**
@@ -254,23 +270,18 @@ public final class QdqFusion {
      * themselves, since it only selects or moves values (which commutes with the affine mapping).
      */
     private Optional<Node> fuseValueMoving(Node node) {
-        Optional<Node> dq = dequantize(node.input(0));
-        Optional<Node> q = directQuantize(node);
-        if (dq.isEmpty() || q.isEmpty() || !simpleQdq(dq.get()) || !simpleQdq(q.get())
-                || node.inputs().stream().skip(1).anyMatch(i -> !i.isEmpty() && !constant(i))) {
-            return Optional.empty();
-        }
-        Value inZero = constants.get(dq.get().inputs().get(2));
-        Value outZero = constants.get(q.get().inputs().get(2));
-        boolean same = scale(dq.get()) == scale(q.get()) && inZero.type() == outZero.type()
+        return quantizedAround(node).filter(this::sameQuantization).map(around -> {
+            List<String> inputs = new ArrayList<>(node.inputs());
+            inputs.set(0, around.dq().inputs().get(0));
+            return new Node(node.name(), node.domain(), node.opType(), inputs, around.q().outputs(), node.attributes());
+        });
+    }
+
+    private boolean sameQuantization(Around around) {
+        Value inZero = constants.get(around.dq().inputs().get(2));
+        Value outZero = constants.get(around.q().inputs().get(2));
+        return scale(around.dq()) == scale(around.q()) && inZero.type() == outZero.type()
                 && inZero.integerAt(0) == outZero.integerAt(0);
-        if (!same) {
-            return Optional.empty();
-        }
-        List<String> inputs = new ArrayList<>(node.inputs());
-        inputs.set(0, dq.get().inputs().get(0));
-        return Optional.of(new Node(node.name(), node.domain(), node.opType(), inputs, q.get().outputs(),
-                node.attributes()));
     }
 
     /** The QuantizeLinear that alone reads the node's only output. */
