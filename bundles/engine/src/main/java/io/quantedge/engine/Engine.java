@@ -10,6 +10,12 @@ import io.quantedge.engine.ops.StandardOps;
 import io.quantedge.engine.plan.PreparedGraph;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.Locale;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -24,6 +30,8 @@ public final class Engine implements InferenceEngine {
     private final Supplier<? extends Collection<ModelLoader>> loaders;
     private final Supplier<KernelRegistry> kernels;
     private final OpRegistry ops;
+    /** Weakly held: a model nobody references any more is simply forgotten. */
+    private final Set<LoadedModel> live = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
     public Engine(Supplier<? extends Collection<ModelLoader>> loaders, Supplier<KernelRegistry> kernels) {
         this.loaders = loaders;
@@ -39,8 +47,39 @@ public final class Engine implements InferenceEngine {
 
     /** Prepares an already loaded graph. */
     public Model load(Graph graph, String name) throws ModelLoadException {
-        PreparedGraph prepared = PreparedGraph.prepare(graph, ops, kernels.get());
-        return new LoadedModel(name, graph, prepared);
+        LoadedModel model = new LoadedModel(name, graph, prepare(name, graph));
+        live.add(model);
+        return model;
+    }
+
+    private PreparedModel prepare(String name, Graph graph) throws ModelLoadException {
+        return new PreparedModel(name, graph, PreparedGraph.prepare(graph, ops, kernels.get()));
+    }
+
+    /**
+     * Prepares every model in use again for the kernel backends available now, swapping each in
+     * without disturbing runs under way. A model whose new preparation fails keeps its current
+     * one; the failures are returned by model name.
+     */
+    public Map<String, ModelLoadException> reprepareAll() {
+        List<LoadedModel> models;
+        synchronized (live) {
+            live.removeIf(LoadedModel::isClosed);
+            models = List.copyOf(live);
+        }
+        Map<String, ModelLoadException> failures = new LinkedHashMap<>();
+        for (LoadedModel model : models) {
+            model.reprepare(this::prepare).ifPresent(e -> failures.put(model.name(), e));
+        }
+        return failures;
+    }
+
+    /** Models loaded and not yet closed (or collected). */
+    public int liveModels() {
+        synchronized (live) {
+            live.removeIf(LoadedModel::isClosed);
+            return live.size();
+        }
     }
 
     public OpRegistry ops() {

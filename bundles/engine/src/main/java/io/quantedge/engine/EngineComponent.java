@@ -6,28 +6,64 @@ import io.quantedge.api.model.Model;
 import io.quantedge.api.model.ModelLoadException;
 import io.quantedge.api.model.ModelLoader;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The engine as a service. Tracks every model loader and kernel backend as they come and go
- * (greedy: a better-ranked backend arriving is taken up by the next model load); at least one
- * backend must be present for the engine to be offered.
+ * (greedy: a better-ranked backend is taken up at once). Whenever the backends or the
+ * configuration change, it logs which backend now computes each operation and prepares every
+ * model in use again, off the thread that reported the change, swapping each in without
+ * dropping a run.
  */
-@Component(service = InferenceEngine.class)
+@Component(service = InferenceEngine.class, immediate = true, configurationPid = "io.quantedge.engine")
+@Designate(ocd = EngineOptions.class)
 public final class EngineComponent implements InferenceEngine {
 
     private final Map<ModelLoader, Boolean> loaders = new ConcurrentHashMap<>();
     private final Map<KernelBackend, Integer> backends = new ConcurrentHashMap<>();
-    private final Engine engine = new Engine(() -> List.copyOf(loaders.keySet()), this::registry);
+    private final ExecutorService reprepare = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "quantedge-engine-reprepare");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Logger log;
+    private final Engine engine;
+    private volatile BackendSelection selection;
+
+    @Activate
+    public EngineComponent(@Reference(service = LoggerFactory.class) Logger log, EngineOptions options) {
+        this.log = log;
+        this.selection = BackendSelection.of(options);
+        this.engine = new Engine(() -> List.copyOf(loaders.keySet()), this::registry);
+        // No report here: DS binds the backends right after construction, and each bind reports.
+    }
+
+    @Modified
+    void configure(EngineOptions options) {
+        selection = BackendSelection.of(options);
+        backendsChanged();
+    }
+
+    @Deactivate
+    void stop() {
+        reprepare.shutdownNow();
+    }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -44,16 +80,29 @@ public final class EngineComponent implements InferenceEngine {
     void addBackend(KernelBackend backend, Map<String, Object> properties) {
         Object ranking = properties.get(Constants.SERVICE_RANKING);
         backends.put(backend, ranking instanceof Integer r ? r : 0);
+        backendsChanged();
     }
 
     void removeBackend(KernelBackend backend) {
         backends.remove(backend);
+        backendsChanged();
     }
 
     private KernelRegistry registry() {
-        List<KernelRegistry.Ranked> ranked = new ArrayList<>();
-        backends.forEach((backend, ranking) -> ranked.add(new KernelRegistry.Ranked(backend, ranking)));
-        return new KernelRegistry(ranked);
+        return selection.registry(backends);
+    }
+
+    private void backendsChanged() {
+        reprepare.execute(() -> {
+            log.info("Kernel backends: {}", KernelAssignments.describe(registry()));
+            int models = engine.liveModels();
+            Map<String, ModelLoadException> failures = engine.reprepareAll();
+            failures.forEach((model, e) -> log.warn("Model '{}' keeps its previous preparation: {}", model,
+                    e.getMessage()));
+            if (models > 0) {
+                log.info("Prepared {} model(s) again for the new backends", models - failures.size());
+            }
+        });
     }
 
     @Override

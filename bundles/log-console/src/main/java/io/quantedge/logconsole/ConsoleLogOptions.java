@@ -14,4 +14,9 @@ public @interface ConsoleLogOptions {
                 @Option(value = "DEBUG"), @Option(value = "TRACE")
             })
     String level() default "INFO";
+
+    @AttributeDefinition(name = "Quiet bundles",
+            description = "Bundles whose INFO messages are written only at level DEBUG or finer (framework "
+                    + "services' start-up chatter).")
+    String[] quietBundles() default {"org.apache.felix.scr"};
 }

@@ -32,6 +32,7 @@ public final class ConsoleLogWriter implements LogListener {
     private final PrintStream out = System.err;
     private volatile LogLevel level;
     private volatile LogLevel eventLevel;
+    private volatile java.util.Set<String> quietBundles = java.util.Set.of();
 
     @Activate
     public ConsoleLogWriter(@Reference LogReaderService reader, @Reference LoggerAdmin loggerAdmin,
@@ -39,7 +40,24 @@ public final class ConsoleLogWriter implements LogListener {
         this.reader = reader;
         this.loggerAdmin = loggerAdmin;
         configure(options);
+        // Bundles that started before this one have logged already; the Log Service keeps a short
+        // history (newest first), so print what came before listening, then listen.
+        long listening = System.currentTimeMillis();
         reader.addLogListener(this);
+        replayHistoryBefore(listening);
+    }
+
+    private void replayHistoryBefore(long listening) {
+        java.util.List<LogEntry> earlier = new java.util.ArrayList<>();
+        java.util.Enumeration<LogEntry> history = reader.getLog();
+        while (history.hasMoreElements()) {
+            LogEntry entry = history.nextElement();
+            if (entry.getTime() < listening) {
+                earlier.add(entry);
+            }
+        }
+        java.util.Collections.reverse(earlier);
+        earlier.forEach(this::logged);
     }
 
     @Modified
@@ -47,6 +65,7 @@ public final class ConsoleLogWriter implements LogListener {
         Map<String, LogLevel> levels = rootAndEventLevels(parseLevel(options.level()));
         level = levels.get(Logger.ROOT_LOGGER_NAME);
         eventLevel = levels.get(EVENTS_BUNDLE);
+        quietBundles = java.util.Set.of(options.quietBundles());
         loggerAdmin.getLoggerContext(null).setLogLevels(levels);
     }
 
@@ -59,11 +78,12 @@ public final class ConsoleLogWriter implements LogListener {
     public void logged(LogEntry entry) {
         // Felix Log records framework events without asking the logger's level, so check here too.
         String logger = entry.getLoggerName();
-        LogLevel threshold = logger != null && logger.startsWith("Events.") ? eventLevel : level;
+        String bundle = entry.getBundle() == null ? "?" : entry.getBundle().getSymbolicName();
+        LogLevel threshold = logger != null && logger.startsWith("Events.") ? eventLevel
+                : quietBundles.contains(bundle) ? eventLevel : level;
         if (!threshold.implies(entry.getLogLevel())) {
             return;
         }
-        String bundle = entry.getBundle() == null ? "?" : entry.getBundle().getSymbolicName();
         out.println(LogLineFormat.format(entry.getTime(), entry.getLogLevel(), bundle, entry.getMessage(),
                 entry.getException()));
     }

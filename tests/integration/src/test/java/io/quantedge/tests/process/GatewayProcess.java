@@ -49,10 +49,23 @@ final class GatewayProcess implements AutoCloseable {
 
     /** Waits for the first line (from the start) matching {@code wanted}; fails with the whole output otherwise. */
     String awaitLine(Predicate<String> wanted, Duration timeout) throws InterruptedException {
+        return awaitLineAfter(0, wanted, timeout);
+    }
+
+    /** Lines printed so far; with {@link #awaitLineAfter}, to wait for something that happens next. */
+    int lineCount() {
+        synchronized (lines) {
+            return lines.size();
+        }
+    }
+
+    /** Waits for the first line at index {@code from} or later matching {@code wanted}. */
+    String awaitLineAfter(int from, Predicate<String> wanted, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (lines) {
             while (true) {
-                for (String line : lines) {
+                for (int i = from; i < lines.size(); i++) {
+                    String line = lines.get(i);
                     if (wanted.test(line)) {
                         return line;
                     }
