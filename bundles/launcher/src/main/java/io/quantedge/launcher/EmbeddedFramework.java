@@ -30,6 +30,9 @@ final class EmbeddedFramework {
 
     enum Mode { GATEWAY, COMMAND }
 
+    /** Framework property telling bundles whether they run in the gateway or for a CLI command. */
+    static final String MODE_PROPERTY = "quantedge.mode";
+
     private final Framework framework;
     private final List<StartFailure> failures;
     private final Path temporaryCache;
@@ -50,6 +53,8 @@ final class EmbeddedFramework {
             // A command gets a throw-away cache, so it can run beside a running gateway and as any user.
             commandCache = Files.createTempDirectory("quantedge-command-");
             properties.put("org.osgi.framework.storage", commandCache.toString());
+            // A command's output is its result; the gateway's INFO log would only get in the way.
+            properties.put(MODE_PROPERTY, "command");
         } else {
             Files.createDirectories(distribution.dataDir());
             Files.createDirectories(distribution.loadDir());

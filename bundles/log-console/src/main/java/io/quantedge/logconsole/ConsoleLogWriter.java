@@ -34,11 +34,15 @@ public final class ConsoleLogWriter implements LogListener {
     private volatile LogLevel eventLevel;
     private volatile java.util.Set<String> quietBundles = java.util.Set.of();
 
+    private final boolean command;
+
     @Activate
     public ConsoleLogWriter(@Reference LogReaderService reader, @Reference LoggerAdmin loggerAdmin,
-                            ConsoleLogOptions options) {
+                            ConsoleLogOptions options, org.osgi.framework.BundleContext context) {
         this.reader = reader;
         this.loggerAdmin = loggerAdmin;
+        // For a CLI command the output is the result: only warnings and errors are logged.
+        this.command = "command".equals(context.getProperty("quantedge.mode"));
         configure(options);
         // Bundles that started before this one have logged already; the Log Service keeps a short
         // history (newest first), so print what came before listening, then listen.
@@ -62,7 +66,7 @@ public final class ConsoleLogWriter implements LogListener {
 
     @Modified
     void configure(ConsoleLogOptions options) {
-        Map<String, LogLevel> levels = rootAndEventLevels(parseLevel(options.level()));
+        Map<String, LogLevel> levels = rootAndEventLevels(command ? LogLevel.WARN : parseLevel(options.level()));
         level = levels.get(Logger.ROOT_LOGGER_NAME);
         eventLevel = levels.get(EVENTS_BUNDLE);
         quietBundles = java.util.Set.of(options.quietBundles());

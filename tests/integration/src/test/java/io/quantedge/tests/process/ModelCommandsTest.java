@@ -75,6 +75,18 @@ class ModelCommandsTest {
     }
 
     @Test
+    void benchPrintsLatencyPerBackendAsJson() throws Exception {
+        try (GatewayProcess p = GatewayProcess.start(DIST, work, "bench", "--model",
+                MODELS.resolve("cnn_qdq_per_channel.onnx").toString(), "--iterations", "10", "--json")) {
+            assertEquals(0, p.awaitExit(WITHIN), p.output());
+            String json = p.output().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow();
+            assertTrue(json.matches("\\{\"model\":\".*cnn_qdq_per_channel.onnx\",\"results\":\\[.*\\]}"), json);
+            assertTrue(json.matches(".*\\{\"backend\":\"scalar\",\"threads\":1,\"p50Ms\":[0-9.]+,\"p99Ms\":[0-9.]+}.*"),
+                    json);
+        }
+    }
+
+    @Test
     void badInputsAreClearErrorsWithTheirOwnExitCodes() throws Exception {
         Path truncated = Files.write(work.resolve("broken.onnx"),
                 java.util.Arrays.copyOf(Files.readAllBytes(MODELS.resolve("cnn_fp32.onnx")), 100));
@@ -93,7 +105,7 @@ class ModelCommandsTest {
         }
         try (GatewayProcess p = GatewayProcess.start(DIST, work, "frobnicate")) {
             assertEquals(2, p.awaitExit(WITHIN), p.output());
-            assertTrue(p.output().contains("Commands: run, infer, inspect"), p.output());
+            assertTrue(p.output().contains("Commands: run, bench, infer, inspect"), p.output());
         }
     }
 }
