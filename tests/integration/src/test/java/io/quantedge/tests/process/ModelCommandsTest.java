@@ -35,7 +35,9 @@ class ModelCommandsTest {
             String out = p.output();
             assertTrue(out.contains("input: FP32[batch, 1, 28, 28]"), out);
             assertTrue(out.contains("Conv '/conv1/Conv' -> QLinearConv"), out);
-            assertTrue(out.lines().anyMatch(l -> l.matches("\\s*/conv1/Conv\\s+QLinearConv\\s+scalar\\s+integer")), out);
+            // The integer convolution runs on a kernel backend (which one depends on the machine), not in the engine.
+            assertTrue(out.lines().anyMatch(l -> l.matches("\\s*/conv1/Conv\\s+QLinearConv\\s+(scalar|native-\\S+|vector)\\s+integer")),
+                    out);
             assertTrue(out.contains("Planned peak activation bytes (batch 1):"), out);
         }
     }

@@ -24,13 +24,23 @@ class SampleBackendHotPlugTest {
     @TempDir
     Path work;
 
+    /** The backend a "Kernel backends: ..." log line names for float products. */
+    private static String floatProductsBackend(String line) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("Gemm\\[FP32, FP32\\] -> ([^,]+)").matcher(line);
+        if (!m.find()) {
+            throw new AssertionError("no float product assignment in: " + line);
+        }
+        return m.group(1).strip();
+    }
+
     @Test
     void aDroppedBackendIsPickedForItsOperationsAndRemovingItHandsThemBack() throws Exception {
         Path load = work.resolve("load");
         try (GatewayProcess gateway = GatewayProcess.start(DIST, work, "run", "--load", load.toString(),
                 "--data", work.resolve("data").toString())) {
             gateway.awaitLine(l -> l.startsWith("QuantEdge ready:"), WITHIN);
-            gateway.awaitLine(l -> l.contains("Kernel backends: ") && l.contains("Gemm[FP32, FP32] -> scalar"), WITHIN);
+            String shipped = floatProductsBackend(gateway.awaitLine(l -> l.contains("Kernel backends: "), WITHIN));
+            assertEquals(false, shipped.equals("sample-fp32"), shipped);
 
             int before = gateway.lineCount();
             Path dropped = load.resolve("sample-backend.jar");
@@ -39,15 +49,16 @@ class SampleBackendHotPlugTest {
             Files.move(partial, dropped, StandardCopyOption.ATOMIC_MOVE);
             String picked = gateway.awaitLineAfter(before,
                     l -> l.contains("Kernel backends: ") && l.contains("Gemm[FP32, FP32] -> sample-fp32"), WITHIN);
-            // Only the operation it declares moves; integer products stay with the scalar backend.
-            assertEquals(true, picked.contains("IntegerGemm[INT8, INT8] -> scalar"), picked);
+            // Only the operation it declares moves; integer products stay with the gateway's backends.
+            assertEquals(false, picked.contains("IntegerGemm[INT8, INT8] -> sample-fp32"), picked);
 
             int beforeRemoval = gateway.lineCount();
             Files.delete(dropped);
             gateway.awaitLineAfter(beforeRemoval, l -> l.startsWith("Bundle uninstalled: com.example.quantedge.backend"),
                     WITHIN);
-            gateway.awaitLineAfter(beforeRemoval,
-                    l -> l.contains("Kernel backends: ") && l.contains("Gemm[FP32, FP32] -> scalar"), WITHIN);
+            String handedBack = gateway.awaitLineAfter(beforeRemoval,
+                    l -> l.contains("Kernel backends: ") && !l.contains("-> sample-fp32"), WITHIN);
+            assertEquals(shipped, floatProductsBackend(handedBack), handedBack);
 
             assertEquals(0, gateway.terminate(Duration.ofSeconds(10)), gateway.output());
         }

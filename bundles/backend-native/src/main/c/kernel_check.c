@@ -1,0 +1,156 @@
+/*
+ * A stand-alone check of every kernel variant the CPU supports against plain C written from the
+ * definitions, for targets where the Java tests cannot run (aarch64 under qemu-user at build time).
+ * Exit status 0 when all agree: int8 bit for bit, float and int4 within a relative tolerance.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include "kernels.h"
+
+static uint64_t random_state = 0x9E3779B97F4A7C15ull;
+
+static uint32_t next_random(void) {
+    random_state ^= random_state << 13;
+    random_state ^= random_state >> 7;
+    random_state ^= random_state << 17;
+    return (uint32_t) (random_state >> 16);
+}
+
+static int check_int8(const qe_kernel_set *kernels, int m, int n, int k, int a_signed, int b_signed,
+                      int per_column_zero) {
+    int8_t *a = malloc((size_t) m * k + 1);
+    int8_t *b = malloc((size_t) k * n + 1);
+    int32_t *zeros = malloc(sizeof(int32_t) * (size_t) n);
+    for (long i = 0; i < (long) m * k; i++) a[i] = (int8_t) next_random();
+    for (long i = 0; i < (long) k * n; i++) b[i] = (int8_t) next_random();
+    for (int j = 0; j < n; j++) zeros[j] = (int32_t) (next_random() % 256) - (b_signed ? 128 : 0);
+    int32_t a_zero = (int32_t) (next_random() % 256) - (a_signed ? 128 : 0);
+    qe_int8_matrix *packed = qe_pack_int8(b, n, k, n, b_signed, zeros, per_column_zero ? n : 1);
+    long stride = qe_int8_a_stride(packed);
+    int8_t *a_prime = malloc((size_t) m * stride);
+    int32_t *row_sums = malloc(sizeof(int32_t) * (size_t) m);
+    int32_t *dot = malloc(sizeof(int32_t) * (size_t) m * packed->panels * QE_PANEL);
+    int32_t *c = malloc(sizeof(int32_t) * (size_t) m * n);
+    qe_int8_prepare_a(packed, a, k, m, a_signed, a_prime, row_sums);
+    kernels->int8_dot(packed, a_prime, m, 0, packed->panels, dot);
+    qe_int8_finish(packed, dot, (long) packed->panels * QE_PANEL, row_sums, m, 0, n, a_signed, a_zero, c, n);
+    int failures = 0;
+    for (int i = 0; i < m && failures == 0; i++) {
+        for (int j = 0; j < n; j++) {
+            uint32_t expected = 0;
+            for (int p = 0; p < k; p++) {
+                int32_t x = a_signed ? a[i * k + p] : (uint8_t) a[i * k + p];
+                int32_t y = b_signed ? b[p * n + j] : (uint8_t) b[p * n + j];
+                expected += (uint32_t) (x - a_zero) * (uint32_t) (y - zeros[per_column_zero ? j : 0]);
+            }
+            if ((uint32_t) c[i * n + j] != expected) {
+                fprintf(stderr, "%s int8 %dx%dx%d a%s b%s: C[%d][%d] = %d, expected %d\n", kernels->name, m, n, k,
+                        a_signed ? "s8" : "u8", b_signed ? "s8" : "u8", i, j, c[i * n + j], (int32_t) expected);
+                failures++;
+                break;
+            }
+        }
+    }
+    free(a); free(b); free(zeros); free(packed); free(a_prime); free(row_sums); free(dot); free(c);
+    return failures;
+}
+
+static float random_float(void) {
+    return (float) (next_random() % 2001) / 1000.0f - 1.0f;
+}
+
+static int check_float(const qe_kernel_set *kernels, int m, int n, int k) {
+    float *a = malloc(sizeof(float) * (size_t) m * k + 4);
+    float *b = malloc(sizeof(float) * (size_t) k * n + 4);
+    for (long i = 0; i < (long) m * k; i++) a[i] = random_float();
+    for (long i = 0; i < (long) k * n; i++) b[i] = random_float();
+    qe_float_matrix *packed = qe_pack_float(b, n, k, n);
+    long ld = (long) packed->panels * QE_PANEL;
+    float *c = malloc(sizeof(float) * (size_t) m * ld);
+    kernels->float_gemm(packed, a, m, 0, packed->panels, c);
+    int failures = 0;
+    for (int i = 0; i < m && failures == 0; i++) {
+        for (int j = 0; j < n; j++) {
+            double expected = 0, magnitude = 0;
+            for (int p = 0; p < k; p++) {
+                expected += (double) a[i * k + p] * b[p * n + j];
+                magnitude += fabs((double) a[i * k + p] * b[p * n + j]);
+            }
+            if (fabs(c[i * ld + j] - expected) > 1e-5 * magnitude + 1e-6) {
+                fprintf(stderr, "%s float %dx%dx%d: C[%d][%d] = %g, expected %g\n", kernels->name, m, n, k, i, j,
+                        c[i * ld + j], expected);
+                failures++;
+                break;
+            }
+        }
+    }
+    free(a); free(b); free(packed); free(c);
+    return failures;
+}
+
+static int check_int4(const qe_kernel_set *kernels, int m, int n, int k, int block_size, int with_zero_points) {
+    int blocks = (k + block_size - 1) / block_size;
+    long padded = (long) blocks * block_size;
+    uint8_t *q = malloc((size_t) n * padded / 2);
+    float *scales = malloc(sizeof(float) * (size_t) n * blocks);
+    uint8_t *zeros = malloc((size_t) n * ((blocks + 1) / 2));
+    float *a = calloc((size_t) m * padded, sizeof(float));
+    for (long i = 0; i < (long) n * padded / 2; i++) q[i] = (uint8_t) next_random();
+    for (long i = 0; i < (long) n * blocks; i++) scales[i] = random_float() * 0.1f;
+    for (long i = 0; i < (long) n * ((blocks + 1) / 2); i++) zeros[i] = (uint8_t) next_random();
+    for (int i = 0; i < m; i++) for (int p = 0; p < k; p++) a[i * padded + p] = random_float();
+    qe_int4_matrix *packed = qe_pack_int4(q, scales, with_zero_points ? zeros : NULL, k, n, block_size);
+    float *c = malloc(sizeof(float) * (size_t) m * n);
+    kernels->int4_matmul(packed, a, m, 0, n, c);
+    int failures = 0;
+    for (int i = 0; i < m && failures == 0; i++) {
+        for (int j = 0; j < n; j++) {
+            double expected = 0, magnitude = 0;
+            for (int p = 0; p < k; p++) {
+                int block = p / block_size;
+                uint8_t two = q[(long) j * padded / 2 + p / 2];
+                int nibble = p % 2 == 0 ? two & 0x0F : two >> 4;
+                uint8_t zero_pair = zeros[(long) j * ((blocks + 1) / 2) + block / 2];
+                int zero = !with_zero_points ? 8 : block % 2 == 0 ? zero_pair & 0x0F : zero_pair >> 4;
+                double product = a[i * padded + p] * (double) ((float) (nibble - zero) * scales[(long) j * blocks + block]);
+                expected += product;
+                magnitude += fabs(product);
+            }
+            if (fabs(c[i * n + j] - expected) > 1e-5 * magnitude + 1e-6) {
+                fprintf(stderr, "%s int4 %dx%dx%d/%d: C[%d][%d] = %g, expected %g\n", kernels->name, m, n, k,
+                        block_size, i, j, c[i * n + j], expected);
+                failures++;
+                break;
+            }
+        }
+    }
+    free(q); free(scales); free(zeros); free(a); free(packed); free(c);
+    return failures;
+}
+
+int main(void) {
+    static const int shapes[][3] = {{1, 1, 1}, {1, 17, 5}, {3, 16, 4}, {9, 33, 67}, {17, 48, 129}, {2, 7, 300},
+                                    {1, 64, 1024}, {13, 31, 3}};
+    int failures = 0, variants = 0;
+    for (int variant = 0; variant < QE_VARIANT_COUNT; variant++) {
+        const qe_kernel_set *kernels = qe_kernel_set_for(variant);
+        if (kernels == NULL) {
+            continue;
+        }
+        variants++;
+        for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+            int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+            for (int combo = 0; combo < 8; combo++) {
+                failures += check_int8(kernels, m, n, k, combo & 1, combo >> 1 & 1, combo >> 2 & 1);
+            }
+            failures += check_float(kernels, m, n, k);
+            failures += check_int4(kernels, m, n, k, 16, 0);
+            failures += check_int4(kernels, m, n, k, 32, 1);
+            failures += check_int4(kernels, m, n, k, 128, 1);
+        }
+        printf("kernel_check: variant %s checked\n", kernels->name);
+    }
+    printf("kernel_check: %d variant(s), %d failure(s)\n", variants, failures);
+    return failures == 0 ? 0 : 1;
+}

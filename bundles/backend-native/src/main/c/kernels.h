@@ -1,0 +1,117 @@
+/*
+ * The packed weight layouts and the per-ISA kernel entry points. Every ISA variant computes from the
+ * same packed layouts, so a matrix packed once works with whichever variant the CPU runs.
+ */
+#ifndef QUANTEDGE_KERNELS_H
+#define QUANTEDGE_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Columns per panel: one 512-bit register of int32 or float lanes. */
+#define QE_PANEL 16
+/* K values per int8 group: the four bytes one vpdpbusd / sdot lane sums. */
+#define QE_KGROUP 4
+
+/*
+ * Int8 weights as unsigned bytes B' = B + 128 (int8 weights) or B (uint8 weights), in panels of 16
+ * columns; within a panel, groups of 4 consecutive K rows, each group 64 bytes ordered column-major
+ * (byte 4 * c + r is B'[4g + r][16q + c]). K and N are padded with zeros to whole groups and panels.
+ */
+typedef struct {
+    int64_t bytes;          /* the whole allocation, header included; first in every packed type */
+    int32_t k, n;           /* logical shape */
+    int32_t k_groups;       /* ceil(k / 4) */
+    int32_t panels;         /* ceil(n / 16) */
+    int32_t b_offset;       /* 128 for int8 weights (B' = B + 128), 0 for uint8 */
+    int32_t *column_sums;   /* sum over K of B'[.][j], per padded column */
+    int32_t *zero_points;   /* per column, as given */
+    uint8_t *data;          /* panels * k_groups * 64 bytes, 64-byte aligned */
+} qe_int8_matrix;
+
+/* Float weights in panels of 16 columns, each panel k rows of 16 floats, zero-padded. */
+typedef struct {
+    int64_t bytes;          /* the whole allocation, header included; first in every packed type */
+    int32_t k, n, panels;
+    float *data;
+} qe_float_matrix;
+
+/* MatMulNBits weights: the nibbles as given, one scale and one (unpacked) zero point per block. */
+typedef struct {
+    int64_t bytes;          /* the whole allocation, header included; first in every packed type */
+    int32_t k, n, block_size, blocks;
+    uint8_t *quantized;     /* n * blocks * block_size / 2 */
+    float *scales;          /* n * blocks */
+    uint8_t *zero_points;   /* n * blocks, one value per byte */
+} qe_int4_matrix;
+
+/*
+ * dot[i][j] = sum over p of A'[i][p] * B'[p][j0 + j] in wrapping int32, for panels [first_panel,
+ * first_panel + panel_count). A' is m rows of k_groups * 4 signed bytes (zero-padded); dot has
+ * panel_count * 16 columns.
+ */
+typedef void (*qe_int8_dot_fn)(const qe_int8_matrix *b, const int8_t *a, int m, int first_panel,
+                               int panel_count, int32_t *dot);
+
+/* c[i][j] = sum over p of a[i][p] * B[p][j] for panels [first_panel, +panel_count); a dense m x k. */
+typedef void (*qe_float_gemm_fn)(const qe_float_matrix *b, const float *a, int m, int first_panel,
+                                  int panel_count, float *c);
+
+/* c[i][j] for columns [j0, j1) (c has j1 - j0 columns); a has m rows of blocks * block_size floats, zero-padded.
+   Returns 0, or -1 when out of memory. */
+typedef int (*qe_int4_matmul_fn)(const qe_int4_matrix *w, const float *a, int m, int j0, int j1, float *c);
+
+typedef struct {
+    const char *name;
+    qe_int8_dot_fn int8_dot;
+    qe_float_gemm_fn float_gemm;
+    qe_int4_matmul_fn int4_matmul;
+} qe_kernel_set;
+
+/* Variant ids, shared with KernelVariant.java. */
+enum {
+    QE_VARIANT_PORTABLE = 0,
+    QE_VARIANT_AVX2 = 1,
+    QE_VARIANT_AVX512_VNNI = 2,
+    QE_VARIANT_NEON = 3,
+    QE_VARIANT_DOTPROD = 4,
+    QE_VARIANT_COUNT = 5
+};
+
+/* Bit i set when variant i is compiled in and the CPU and OS support it. */
+uint32_t qe_supported_variants(void);
+/* The kernels of a supported variant, or NULL. */
+const qe_kernel_set *qe_kernel_set_for(int variant);
+
+void qe_requantize(int m, int n, const int32_t *acc, long ld_acc, const int32_t *bias, const float *multiplier,
+                   int per_column_multiplier, int out_zero_point, int out_signed, int half_to_even, int8_t *out,
+                   long ld_out);
+
+/* Per-variant kernels (defined in the per-ISA translation units). */
+#define QE_DECLARE_VARIANT(suffix)                                                                   \
+    void qe_int8_dot_##suffix(const qe_int8_matrix *, const int8_t *, int, int, int, int32_t *);    \
+    void qe_float_gemm_##suffix(const qe_float_matrix *, const float *, int, int, int, float *);    \
+    int qe_int4_matmul_##suffix(const qe_int4_matrix *, const float *, int, int, int, float *);
+QE_DECLARE_VARIANT(portable)
+QE_DECLARE_VARIANT(avx2)
+QE_DECLARE_VARIANT(avx512vnni)
+QE_DECLARE_VARIANT(neon)
+QE_DECLARE_VARIANT(dotprod)
+
+/* Packing (packing.c): one 64-byte aligned allocation each, released with free(); NULL when out of memory. */
+qe_int8_matrix *qe_pack_int8(const int8_t *b, long ldb, int k, int n, int is_signed, const int32_t *zero_points,
+                             int zero_point_count);
+qe_float_matrix *qe_pack_float(const float *b, long ldb, int k, int n);
+qe_int4_matrix *qe_pack_int4(const uint8_t *quantized, const float *scales, const uint8_t *zero_points, int k, int n,
+                             int block_size);
+
+/* The int8 product around a variant's dot kernel (int8_gemm.c). */
+long qe_int8_a_stride(const qe_int8_matrix *b);
+/* A' = A - 128 for uint8 A (a byte flip), A for int8; rows zero-padded to the stride; row_sums of A'. */
+void qe_int8_prepare_a(const qe_int8_matrix *b, const int8_t *a, long lda, int m, int a_signed, int8_t *a_prime,
+                       int32_t *row_sums);
+/* c[i][j] for j in [j0, j1) from the dot products of A' and B' and the zero-point corrections. */
+void qe_int8_finish(const qe_int8_matrix *b, const int32_t *dot, long ld_dot, const int32_t *row_sums, int m,
+                    int j0, int j1, int a_signed, int32_t a_zero_point, int32_t *c, long ldc);
+
+#endif
