@@ -45,6 +45,8 @@ public final class EngineComponent implements InferenceEngine {
     private final Logger log;
     private final Engine engine;
     private volatile BackendSelection selection;
+    /** The assignments last logged; touched only on the re-preparation thread. */
+    private String loggedAssignments = "";
 
     @Activate
     public EngineComponent(@Reference(service = LoggerFactory.class) Logger log, EngineOptions options) {
@@ -94,7 +96,11 @@ public final class EngineComponent implements InferenceEngine {
 
     private void backendsChanged() {
         reprepare.execute(() -> {
-            log.info("Kernel backends: {}", KernelAssignments.describe(registry()));
+            String assignments = KernelAssignments.describe(registry());
+            if (!assignments.equals(loggedAssignments)) {
+                log.info("Kernel backends: {}", assignments);
+                loggedAssignments = assignments;
+            }
             int models = engine.liveModels();
             Map<String, ModelLoadException> failures = engine.reprepareAll();
             failures.forEach((model, e) -> log.warn("Model '{}' keeps its previous preparation: {}", model,
