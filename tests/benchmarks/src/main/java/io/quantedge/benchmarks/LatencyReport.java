@@ -29,16 +29,28 @@ public final class LatencyReport {
                     result.getPrimaryResult().getScore());
         }
         System.out.println();
-        System.out.println("Latency per inference, batch 1, one thread (microseconds):");
-        System.out.printf("%-12s %14s %14s %14s %14s | %10s %10s %10s %10s%n", "model", "ours FP32", "ours INT8",
-                "ORT FP32", "ORT INT8", "ours I8/F32", "ORT I8/F32", "ours/ORT F", "ours/ORT I8");
+        System.out.println("Latency per inference, batch 1, one thread (microseconds; ratios from the same run):");
+        String[] runtimes = {"quantedge-scalar", "quantedge-vector", "quantedge-native", "onnxruntime"};
+        System.out.printf("%-12s %-6s %12s %12s %12s %12s%n", "model", "", "ours scalar", "ours vector", "ours native",
+                "ORT");
         for (String model : new String[] {"cnn", "mobilenetv2"}) {
-            double of = micros.getOrDefault(model + "/quantedge/fp32", Double.NaN);
-            double oi = micros.getOrDefault(model + "/quantedge/int8", Double.NaN);
-            double rf = micros.getOrDefault(model + "/onnxruntime/fp32", Double.NaN);
-            double ri = micros.getOrDefault(model + "/onnxruntime/int8", Double.NaN);
-            System.out.printf("%-12s %14.1f %14.1f %14.1f %14.1f | %10.2f %10.2f %10.2f %10.2f%n", model, of, oi, rf, ri,
-                    oi / of, ri / rf, of / rf, oi / ri);
+            for (String precision : new String[] {"fp32", "int8"}) {
+                System.out.printf("%-12s %-6s", model, precision);
+                for (String runtime : runtimes) {
+                    System.out.printf(" %12.1f", micros.getOrDefault(model + "/" + runtime + "/" + precision, Double.NaN));
+                }
+                System.out.println();
+            }
+            double bestFp32 = Double.MAX_VALUE;
+            double bestInt8 = Double.MAX_VALUE;
+            for (int i = 0; i < 3; i++) {
+                bestFp32 = Math.min(bestFp32, micros.getOrDefault(model + "/" + runtimes[i] + "/fp32", Double.MAX_VALUE));
+                bestInt8 = Math.min(bestInt8, micros.getOrDefault(model + "/" + runtimes[i] + "/int8", Double.MAX_VALUE));
+            }
+            System.out.printf("%-12s ours best INT8 vs ours best FP32: %.2fx faster; ours best INT8 vs ORT INT8: %.2fx"
+                    + " the time; ours best FP32 vs ORT FP32: %.2fx the time%n", model, bestFp32 / bestInt8,
+                    bestInt8 / micros.getOrDefault(model + "/onnxruntime/int8", Double.NaN),
+                    bestFp32 / micros.getOrDefault(model + "/onnxruntime/fp32", Double.NaN));
         }
     }
 }

@@ -23,14 +23,14 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Latency of one inference (batch 1, one thread): the trained CNN on a real test image and the
  * MobileNetV2-shaped net on a seeded random image, each in FP32 and INT8 (QDQ per-channel), in
- * QuantEdge (scalar backend) and in ONNX Runtime.
+ * QuantEdge on each backend (one thread) and in ONNX Runtime (one thread).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g", "--add-modules=jdk.incubator.vector"})
 public class ModelLatencyBenchmark {
 
     @Param({"cnn", "mobilenetv2"})
@@ -39,7 +39,7 @@ public class ModelLatencyBenchmark {
     @Param({"fp32", "int8"})
     public String precision;
 
-    @Param({"quantedge", "onnxruntime"})
+    @Param({"quantedge-scalar", "quantedge-vector", "quantedge-native", "onnxruntime"})
     public String runtime;
 
     private Runtimes subject;
@@ -53,7 +53,8 @@ public class ModelLatencyBenchmark {
         int[] shape = cnn ? new int[] {1, 1, 28, 28} : new int[] {1, 3, 96, 96};
         float[] input = cnn ? firstTestImage(models) : seededImage(3 * 96 * 96);
         String inputName = "input"; // both models name their image input so
-        subject = runtime.equals("quantedge") ? Runtimes.quantEdge(models.resolve(file), inputName, input, shape)
+        subject = runtime.startsWith("quantedge-")
+                ? Runtimes.quantEdge(runtime.substring("quantedge-".length()), models.resolve(file), inputName, input, shape)
                 : Runtimes.onnxRuntime(models.resolve(file), inputName, input, shape);
     }
 

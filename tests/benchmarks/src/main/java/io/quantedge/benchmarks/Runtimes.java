@@ -7,7 +7,6 @@ import ai.onnxruntime.OrtSession;
 import io.quantedge.api.model.Model;
 import io.quantedge.api.tensor.Shape;
 import io.quantedge.api.tensor.Tensor;
-import io.quantedge.backend.scalar.ScalarBackend;
 import io.quantedge.engine.Engine;
 import io.quantedge.engine.KernelRegistry;
 import io.quantedge.onnx.OnnxModelLoader;
@@ -22,8 +21,9 @@ interface Runtimes extends AutoCloseable {
     /** Runs once; returns something derived from the output so the work cannot be optimised away. */
     float runOnce() throws Exception;
 
-    static Runtimes quantEdge(Path model, String inputName, float[] input, int[] shape) throws Exception {
-        KernelRegistry kernels = new KernelRegistry(List.of(new KernelRegistry.Ranked(new ScalarBackend(), 0)));
+    static Runtimes quantEdge(String backend, Path model, String inputName, float[] input, int[] shape)
+            throws Exception {
+        KernelRegistry kernels = Backends.only(backend, 1);
         Model loaded = new Engine(() -> List.of(new OnnxModelLoader()), () -> kernels).load(model);
         Map<String, Tensor> inputs = Map.of(inputName, Tensor.ofFloats(Shape.of(shape), input));
         return new Runtimes() {
