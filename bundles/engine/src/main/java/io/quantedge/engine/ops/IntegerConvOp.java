@@ -148,10 +148,22 @@ final class IntegerConvOp implements Operator {
         PackedMatrix[] weights = packed != null ? packed
                 : pack(k8, inputs[at.w()], Operands.input(inputs, at.wZero()), group);
         boolean xSigned = x.type() == DataType.INT8;
+        if (groupChannels == 1 && groupFilters == 1) {
+            Value w = inputs[at.w()];
+            int[] wZeros = IntegerKernels.zeroPoints(Operands.input(inputs, at.wZero()), filters);
+            DepthwiseConvolution.run(x, w, wZeros, za, window, multipliers, bias, yZero, requantized, y);
+            return;
+        }
+        boolean pointwise = Im2Col.isIdentity(window);
         for (int n = 0; n < batch; n++) {
             for (int g = 0; g < group; g++) {
-                Im2Col.rowsBytes(x.bytes(), x.offset() + (n * channels + g * groupChannels) * plane, groupChannels,
-                        window, (byte) za, rows);
+                int xOffset = x.offset() + (n * channels + g * groupChannels) * plane;
+                if (pointwise) {
+                    // A 1x1 convolution's unfolded input is the image transposed: channels become columns.
+                    Transpose2d.bytes(x.bytes(), xOffset, groupChannels, positions, rows);
+                } else {
+                    Im2Col.rowsBytes(x.bytes(), xOffset, groupChannels, window, (byte) za, rows);
+                }
                 k8.gemm(positions, groupFilters, k, rows, 0, k, xSigned, za, weights[g], acc, 0, groupFilters);
                 int yBase = y.offset() + (n * filters + g * groupFilters) * positions;
                 if (requantized) {
