@@ -29,6 +29,15 @@ final class IntegerConvOp implements Operator {
 
     private static final Inputs CONV_INTEGER = new Inputs(0, 2, 1, 3, -1);
     private static final Inputs QLINEAR_CONV = new Inputs(0, 2, 3, 5, 8);
+    /** QLinearConv's scale and output zero point inputs. */
+    private static final int X_SCALE = 1;
+    private static final int W_SCALE = 4;
+    private static final int Y_SCALE = 6;
+    private static final int Y_ZERO = 7;
+
+    /** Requantization of all filters, and the same split into groups (for the per-group products). */
+    private record FilterRequantization(Requantization filters, Requantization[] groups) {
+    }
 
     private final NodeContext node;
     private final boolean requantized;
@@ -42,6 +51,11 @@ final class IntegerConvOp implements Operator {
     private volatile Selection<Int8GemmKernel> kernel;
     /** The constant weight packed per group, or null when it is packed per run. */
     private volatile PackedMatrix[] packed;
+    /** The constant weight's zero point per filter, or null when it is read per run. */
+    private volatile int[] weightZeros;
+    /** True when the scales, output zero point and bias are constants, so they are read once. */
+    private final boolean requantizationConstant;
+    private volatile FilterRequantization requantization;
 
     private IntegerConvOp(NodeContext node, boolean requantized, Inputs at, ConvGeometry geometry, int group,
                           Value weight, Value weightZero) {
@@ -52,6 +66,8 @@ final class IntegerConvOp implements Operator {
         this.group = group;
         this.weight = weight;
         this.weightZero = weightZero;
+        this.requantizationConstant = requantized
+                && Requantization.constantInputs(node, X_SCALE, W_SCALE, Y_SCALE, Y_ZERO, at.bias());
     }
 
     static Operator convInteger(NodeContext node) throws ModelLoadException {
@@ -80,6 +96,7 @@ final class IntegerConvOp implements Operator {
         Selection<Int8GemmKernel> selected = IntegerKernels.select(node, xType, wType);
         if (weight != null) {
             packed = pack(selected.kernel(), weight, weightZero, group);
+            weightZeros = IntegerKernels.zeroPoints(weightZero, weight.shape()[0]);
         }
         kernel = selected;
     }
@@ -141,17 +158,21 @@ final class IntegerConvOp implements Operator {
         byte[] rows = Scratch.bytes(0, positions * k);
         int[] acc = Scratch.ints(0, positions * groupFilters);
         byte[] requant = requantized ? Scratch.bytes(1, positions * groupFilters) : null;
-        float[] multipliers = requantized ? multipliers(inputs, filters) : null;
-        int[] bias = requantized ? bias(inputs, filters) : null;
-        int yZero = requantized && inputs.length > 7 && inputs[7] != null ? (int) inputs[7].integerAt(0) : 0;
+        FilterRequantization scaling = requantized ? requantization(inputs, filters) : null;
         Int8GemmKernel k8 = kernel.kernel();
         PackedMatrix[] weights = packed != null ? packed
                 : pack(k8, inputs[at.w()], Operands.input(inputs, at.wZero()), group);
         boolean xSigned = x.type() == DataType.INT8;
         if (groupChannels == 1 && groupFilters == 1) {
             Value w = inputs[at.w()];
-            int[] wZeros = IntegerKernels.zeroPoints(Operands.input(inputs, at.wZero()), filters);
-            DepthwiseConvolution.run(x, w, wZeros, za, window, multipliers, bias, yZero, requantized, y);
+            int[] wZeros = weightZeros != null ? weightZeros
+                    : IntegerKernels.zeroPoints(Operands.input(inputs, at.wZero()), filters);
+            if (requantized) {
+                Requantization r = scaling.filters();
+                DepthwiseConvolution.run(x, w, wZeros, za, window, r.multipliers(), r.bias(), r.yZero(), true, y);
+            } else {
+                DepthwiseConvolution.run(x, w, wZeros, za, window, null, null, 0, false, y);
+            }
             return;
         }
         boolean pointwise = Im2Col.isIdentity(window);
@@ -167,11 +188,8 @@ final class IntegerConvOp implements Operator {
                 k8.gemm(positions, groupFilters, k, rows, 0, k, xSigned, za, weights[g], acc, 0, groupFilters);
                 int yBase = y.offset() + (n * filters + g * groupFilters) * positions;
                 if (requantized) {
-                    float[] groupMultipliers = java.util.Arrays.copyOfRange(multipliers, g * groupFilters,
-                            (g + 1) * groupFilters);
-                    int[] groupBias = bias == null ? null
-                            : java.util.Arrays.copyOfRange(bias, g * groupFilters, (g + 1) * groupFilters);
-                    k8.requantize(positions, groupFilters, acc, 0, groupFilters, groupBias, groupMultipliers, yZero,
+                    Requantization r = scaling.groups()[g];
+                    k8.requantize(positions, groupFilters, acc, 0, groupFilters, r.bias(), r.multipliers(), r.yZero(),
                             y.type() == DataType.INT8, Rounding.HALF_TO_EVEN, requant, 0, groupFilters);
                     byte[] out = y.bytes();
                     for (int p = 0; p < positions; p++) {
@@ -191,26 +209,24 @@ final class IntegerConvOp implements Operator {
         }
     }
 
-    /** x_scale * w_scale[f] / y_scale per filter, in single precision as ONNX Runtime computes it. */
-    private static float[] multipliers(Value[] inputs, int filters) {
-        float xScale = inputs[1].floats()[inputs[1].offset()];
-        float[] wScale = IntegerKernels.scales(inputs[4], filters);
-        float yScale = inputs[6].floats()[inputs[6].offset()];
-        float[] out = new float[filters];
-        for (int f = 0; f < filters; f++) {
-            out[f] = xScale * wScale[f] / yScale;
+    /** The requantization for {@code filters} filters: read once when its inputs are constants. */
+    private FilterRequantization requantization(Value[] inputs, int filters) {
+        FilterRequantization known = requantization;
+        if (known != null && known.filters().columnCount() == filters) {
+            return known;
         }
-        return out;
-    }
-
-    private static int[] bias(Value[] inputs, int filters) {
-        Value b = inputs.length > 8 ? inputs[8] : null;
-        if (b == null) {
-            return null;
+        Requantization all = Requantization.read(inputs[X_SCALE], inputs[W_SCALE], inputs[Y_SCALE],
+                Operands.input(inputs, Y_ZERO), Operands.input(inputs, at.bias()), filters);
+        Requantization[] groups = new Requantization[group];
+        int groupFilters = filters / group;
+        for (int g = 0; g < group; g++) {
+            groups[g] = group == 1 ? all : all.columns(g * groupFilters, (g + 1) * groupFilters);
         }
-        int[] out = new int[filters];
-        System.arraycopy(b.ints(), b.offset(), out, 0, filters);
-        return out;
+        FilterRequantization read = new FilterRequantization(all, groups);
+        if (requantizationConstant) {
+            requantization = read;
+        }
+        return read;
     }
 
     @Override

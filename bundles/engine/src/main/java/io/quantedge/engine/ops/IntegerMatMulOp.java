@@ -41,6 +41,9 @@ final class IntegerMatMulOp implements Operator {
     private final boolean packable;
     private volatile Selection<Int8GemmKernel> kernel;
     private volatile PackedMatrix packedB;
+    /** True when the scales, output zero point and bias are constants, so they are read once. */
+    private final boolean requantizationConstant;
+    private volatile Requantization requantization;
 
     private IntegerMatMulOp(NodeContext node, Inputs at, boolean transB) {
         this.node = node;
@@ -50,6 +53,8 @@ final class IntegerMatMulOp implements Operator {
         this.constantBZero = at.bZero() < 0 ? null : node.constantInput(at.bZero()).orElse(null);
         this.packable = constantB != null && constantB.rank() == 2
                 && (!node.hasInput(at.bZero()) || constantBZero != null);
+        this.requantizationConstant = at.requantized()
+                && Requantization.constantInputs(node, at.aScale(), at.bScale(), at.yScale(), at.yZero(), at.bias());
     }
 
     static Operator matMulInteger(NodeContext node) {
@@ -143,8 +148,7 @@ final class IntegerMatMulOp implements Operator {
         int n = s.n();
         boolean requantized = at.requantized();
         int[] acc = requantized ? Scratch.ints(0, m * n) : null;
-        float[] multipliers = requantized ? multipliers(inputs, n) : null;
-        int[] bias = requantized ? bias(inputs, n) : null;
+        Requantization requant = requantized ? requantization(inputs, n) : null;
         boolean aSigned = a.type() == DataType.INT8;
         int bZeros = bZero == null || bZero.size() == 1 ? 1 : n;
         for (int i = 0; i < s.batchCount(); i++) {
@@ -168,36 +172,24 @@ final class IntegerMatMulOp implements Operator {
             }
             if (requantized) {
                 Value y = outputs[0];
-                Value yZero = input(inputs, at.yZero());
-                k8.requantize(m, n, acc, 0, n, bias, multipliers, yZero == null ? 0 : (int) yZero.integerAt(0),
+                k8.requantize(m, n, acc, 0, n, requant.bias(), requant.multipliers(), requant.yZero(),
                         y.type() == DataType.INT8, Rounding.HALF_TO_EVEN, y.bytes(), y.offset() + i * m * n, n);
             }
         }
     }
 
-    /** a_scale * b_scale[j] / y_scale per column, in single precision as ONNX Runtime computes it. */
-    private float[] multipliers(Value[] inputs, int n) {
-        float aScale = inputs[at.aScale()].floats()[inputs[at.aScale()].offset()];
-        Value bScale = inputs[at.bScale()];
-        float yScale = inputs[at.yScale()].floats()[inputs[at.yScale()].offset()];
-        int columns = bScale.size() == 1 ? 1 : n;
-        float[] out = new float[columns];
-        for (int j = 0; j < columns; j++) {
-            out[j] = aScale * bScale.floats()[bScale.offset() + j] / yScale;
+    /** The requantization for {@code n} columns: read once when its inputs are constants. */
+    private Requantization requantization(Value[] inputs, int n) {
+        Requantization known = requantization;
+        if (known != null && known.columnCount() == n) {
+            return known;
         }
-        return out;
-    }
-
-    private int[] bias(Value[] inputs, int n) {
-        Value b = input(inputs, at.bias());
-        if (b == null) {
-            return null;
+        Requantization read = Requantization.read(inputs[at.aScale()], inputs[at.bScale()], inputs[at.yScale()],
+                input(inputs, at.yZero()), input(inputs, at.bias()), n);
+        if (requantizationConstant) {
+            requantization = read;
         }
-        int[] out = new int[n];
-        for (int j = 0; j < n; j++) {
-            out[j] = b.ints()[b.offset() + (b.size() == 1 ? 0 : j)];
-        }
-        return out;
+        return read;
     }
 
     @Override
