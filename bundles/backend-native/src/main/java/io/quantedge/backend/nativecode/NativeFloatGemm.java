@@ -1,6 +1,7 @@
 package io.quantedge.backend.nativecode;
 
 import io.quantedge.api.kernel.FloatGemmKernel;
+import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 import java.lang.ref.Reference;
 
@@ -22,7 +23,7 @@ final class NativeFloatGemm implements FloatGemmKernel {
 
     @Override
     public PackedMatrix pack(float[] b, int offset, int ldb, int k, int n) {
-        MatrixArguments.requireDimensions(0, n, k);
+        KernelArguments.requireDimensions(0, n, k);
         MatrixArguments.requireInside("B", b, b == null ? 0 : b.length, offset, ldb, k, n);
         return new NativePackedMatrix(NativePackedMatrix.Kind.FLOAT, k, n,
                 NativeKernels.packFloat(b, offset, ldb, k, n));
@@ -31,7 +32,7 @@ final class NativeFloatGemm implements FloatGemmKernel {
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOffset, int lda, PackedMatrix b, float[] c, int cOffset,
                      int ldc, boolean accumulate) {
-        MatrixArguments.requireDimensions(m, n, k);
+        KernelArguments.requireDimensions(m, n, k);
         NativePackedMatrix weights = MatrixArguments.requirePacked("B", b, NativePackedMatrix.Kind.FLOAT, k, n);
         MatrixArguments.requireInside("A", a, a == null ? 0 : a.length, aOffset, lda, m, k);
         MatrixArguments.requireInside("C", c, c == null ? 0 : c.length, cOffset, ldc, m, n);
@@ -50,7 +51,7 @@ final class NativeFloatGemm implements FloatGemmKernel {
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                      float[] c, int cOffset, int ldc, boolean accumulate) {
-        MatrixArguments.requireDimensions(m, n, k);
+        KernelArguments.requireDimensions(m, n, k);
         MatrixArguments.requireInside("B", b, b == null ? 0 : b.length, bOffset, ldb, k, n);
         NativePackedMatrix packed = (NativePackedMatrix) pack(b, bOffset, ldb, k, n);
         try {

@@ -1,6 +1,7 @@
 package io.quantedge.backend.nativecode;
 
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
+import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 import java.lang.ref.Reference;
 import java.util.Objects;
@@ -45,7 +46,7 @@ final class NativeInt4Blockwise implements BlockwiseInt4Kernel {
     @Override
     public void matmul(int m, int n, int k, float[] a, int aOffset, int lda, PackedMatrix w, float[] c, int cOffset,
                        int ldc) {
-        MatrixArguments.requireDimensions(m, n, k);
+        KernelArguments.requireDimensions(m, n, k);
         NativePackedMatrix weights = MatrixArguments.requirePacked("W", w, NativePackedMatrix.Kind.INT4, k, n);
         MatrixArguments.requireInside("A", a, a == null ? 0 : a.length, aOffset, lda, m, k);
         MatrixArguments.requireInside("C", c, c == null ? 0 : c.length, cOffset, ldc, m, n);

@@ -1,6 +1,7 @@
 package io.quantedge.backend.nativecode;
 
 import io.quantedge.api.kernel.Int8GemmKernel;
+import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 import io.quantedge.api.kernel.Rounding;
 import java.lang.ref.Reference;
@@ -25,7 +26,7 @@ final class NativeInt8Gemm implements Int8GemmKernel {
 
     @Override
     public PackedMatrix pack(byte[] b, int offset, int ldb, int k, int n, boolean signed, int[] zeroPoints) {
-        MatrixArguments.requireDimensions(0, n, k);
+        KernelArguments.requireDimensions(0, n, k);
         MatrixArguments.requireInside("B", b, b == null ? 0 : b.length, offset, ldb, k, n);
         if (zeroPoints == null || (zeroPoints.length != 1 && zeroPoints.length != n)) {
             throw new IllegalArgumentException("B has " + n + " columns but "
@@ -39,7 +40,7 @@ final class NativeInt8Gemm implements Int8GemmKernel {
     @Override
     public void gemm(int m, int n, int k, byte[] a, int aOffset, int lda, boolean aSigned, int aZeroPoint,
                      PackedMatrix b, int[] c, int cOffset, int ldc) {
-        MatrixArguments.requireDimensions(m, n, k);
+        KernelArguments.requireDimensions(m, n, k);
         NativePackedMatrix weights = MatrixArguments.requirePacked("B", b, NativePackedMatrix.Kind.INT8, k, n);
         MatrixArguments.requireInside("A", a, a == null ? 0 : a.length, aOffset, lda, m, k);
         MatrixArguments.requireInside("C", c, c == null ? 0 : c.length, cOffset, ldc, m, n);
@@ -60,7 +61,7 @@ final class NativeInt8Gemm implements Int8GemmKernel {
                            int outZeroPoint, boolean outSigned, Rounding rounding, byte[] out, int outOffset,
                            int ldOut) {
         Objects.requireNonNull(rounding, "rounding");
-        MatrixArguments.requireDimensions(m, n, 0);
+        KernelArguments.requireDimensions(m, n, 0);
         MatrixArguments.requireInside("acc", acc, acc == null ? 0 : acc.length, accOffset, ldAcc, m, n);
         MatrixArguments.requireInside("out", out, out == null ? 0 : out.length, outOffset, ldOut, m, n);
         if (multiplier == null || (multiplier.length != 1 && multiplier.length != n)) {

@@ -1,5 +1,6 @@
 package io.quantedge.backend.scalar;
 
+import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.Rounding;
 import java.util.Objects;
 
@@ -22,9 +23,9 @@ final class Requantizer {
                            int outZeroPoint, boolean outSigned, Rounding rounding, byte[] out, int outOffset,
                            int ldOut) {
         Objects.requireNonNull(rounding, "rounding");
-        MatrixBounds.requireDimensions(m, n, 0);
-        MatrixBounds.requireInside("acc", acc.length, accOffset, ldAcc, m, n);
-        MatrixBounds.requireInside("out", out.length, outOffset, ldOut, m, n);
+        KernelArguments.requireDimensions(m, n, 0);
+        KernelArguments.requireInside("acc", acc.length, accOffset, ldAcc, m, n);
+        KernelArguments.requireInside("out", out.length, outOffset, ldOut, m, n);
         if (multiplier.length != 1 && multiplier.length != n) {
             throw new IllegalArgumentException(n + " columns but " + multiplier.length
                     + " multipliers: give one for all columns or one per column");

@@ -1,6 +1,7 @@
 package io.quantedge.backend.scalar;
 
 import io.quantedge.api.kernel.FloatGemmKernel;
+import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 import java.util.Arrays;
 
@@ -19,8 +20,8 @@ final class ScalarFloatGemm implements FloatGemmKernel {
 
     @Override
     public PackedMatrix pack(float[] b, int offset, int ldb, int k, int n) {
-        MatrixBounds.requireDimensions(0, n, k);
-        MatrixBounds.requireInside("B", b.length, offset, ldb, k, n);
+        KernelArguments.requireDimensions(0, n, k);
+        KernelArguments.requireInside("B", b.length, offset, ldb, k, n);
         float[] dense = new float[Math.multiplyExact(k, n)];
         for (int p = 0; p < k; p++) {
             System.arraycopy(b, offset + p * ldb, dense, p * n, n);
@@ -32,19 +33,19 @@ final class ScalarFloatGemm implements FloatGemmKernel {
     public void gemm(int m, int n, int k, float[] a, int aOffset, int lda, PackedMatrix b, float[] c, int cOffset,
                      int ldc, boolean accumulate) {
         if (!(b instanceof DenseFloatMatrix dense)) {
-            throw MatrixBounds.foreign("B", b, DenseFloatMatrix.class);
+            throw KernelArguments.foreignPacking("B", b, DenseFloatMatrix.class.getSimpleName(), "scalar");
         }
-        MatrixBounds.requireShape("B", dense.rows(), dense.columns(), k, n);
+        KernelArguments.requireShape("B", dense.rows(), dense.columns(), k, n);
         gemm(m, n, k, a, aOffset, lda, dense.values(), 0, n, c, cOffset, ldc, accumulate);
     }
 
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                      float[] c, int cOffset, int ldc, boolean accumulate) {
-        MatrixBounds.requireDimensions(m, n, k);
-        MatrixBounds.requireInside("A", a.length, aOffset, lda, m, k);
-        MatrixBounds.requireInside("B", b.length, bOffset, ldb, k, n);
-        MatrixBounds.requireInside("C", c.length, cOffset, ldc, m, n);
+        KernelArguments.requireDimensions(m, n, k);
+        KernelArguments.requireInside("A", a.length, aOffset, lda, m, k);
+        KernelArguments.requireInside("B", b.length, bOffset, ldb, k, n);
+        KernelArguments.requireInside("C", c.length, cOffset, ldc, m, n);
         double[] row = ACCUMULATORS.get();
         if (row.length < n) {
             row = new double[n];

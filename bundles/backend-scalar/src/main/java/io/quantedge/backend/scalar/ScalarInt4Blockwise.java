@@ -1,6 +1,7 @@
 package io.quantedge.backend.scalar;
 
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
+import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 import java.util.Objects;
 
@@ -44,12 +45,12 @@ final class ScalarInt4Blockwise implements BlockwiseInt4Kernel {
     public void matmul(int m, int n, int k, float[] a, int aOffset, int lda, PackedMatrix w, float[] c, int cOffset,
                        int ldc) {
         if (!(w instanceof BlockwiseInt4Matrix weights)) {
-            throw MatrixBounds.foreign("W", w, BlockwiseInt4Matrix.class);
+            throw KernelArguments.foreignPacking("W", w, BlockwiseInt4Matrix.class.getSimpleName(), "scalar");
         }
-        MatrixBounds.requireDimensions(m, n, k);
-        MatrixBounds.requireShape("W", weights.rows(), weights.columns(), k, n);
-        MatrixBounds.requireInside("A", a.length, aOffset, lda, m, k);
-        MatrixBounds.requireInside("C", c.length, cOffset, ldc, m, n);
+        KernelArguments.requireDimensions(m, n, k);
+        KernelArguments.requireShape("W", weights.rows(), weights.columns(), k, n);
+        KernelArguments.requireInside("A", a.length, aOffset, lda, m, k);
+        KernelArguments.requireInside("C", c.length, cOffset, ldc, m, n);
         byte[] quantized = weights.quantized();
         float[] scales = weights.scales();
         byte[] zeroPoints = weights.zeroPoints();

@@ -1,6 +1,7 @@
 package io.quantedge.backend.scalar;
 
 import io.quantedge.api.kernel.Int8GemmKernel;
+import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 import io.quantedge.api.kernel.Rounding;
 import java.util.Arrays;
@@ -17,8 +18,8 @@ final class ScalarInt8Gemm implements Int8GemmKernel {
 
     @Override
     public PackedMatrix pack(byte[] b, int offset, int ldb, int k, int n, boolean signed, int[] zeroPoints) {
-        MatrixBounds.requireDimensions(0, n, k);
-        MatrixBounds.requireInside("B", b.length, offset, ldb, k, n);
+        KernelArguments.requireDimensions(0, n, k);
+        KernelArguments.requireInside("B", b.length, offset, ldb, k, n);
         Objects.requireNonNull(zeroPoints, "zeroPoints: give one for all columns or one per column");
         if (zeroPoints.length != 1 && zeroPoints.length != n) {
             throw new IllegalArgumentException("B has " + n + " columns but " + zeroPoints.length
@@ -36,12 +37,12 @@ final class ScalarInt8Gemm implements Int8GemmKernel {
     public void gemm(int m, int n, int k, byte[] a, int aOffset, int lda, boolean aSigned, int aZeroPoint,
                      PackedMatrix b, int[] c, int cOffset, int ldc) {
         if (!(b instanceof DenseInt8Matrix dense)) {
-            throw MatrixBounds.foreign("B", b, DenseInt8Matrix.class);
+            throw KernelArguments.foreignPacking("B", b, DenseInt8Matrix.class.getSimpleName(), "scalar");
         }
-        MatrixBounds.requireDimensions(m, n, k);
-        MatrixBounds.requireShape("B", dense.rows(), dense.columns(), k, n);
-        MatrixBounds.requireInside("A", a.length, aOffset, lda, m, k);
-        MatrixBounds.requireInside("C", c.length, cOffset, ldc, m, n);
+        KernelArguments.requireDimensions(m, n, k);
+        KernelArguments.requireShape("B", dense.rows(), dense.columns(), k, n);
+        KernelArguments.requireInside("A", a.length, aOffset, lda, m, k);
+        KernelArguments.requireInside("C", c.length, cOffset, ldc, m, n);
         byte[] bValues = dense.values();
         int[] bZeroPoints = dense.columnZeroPoints();
         boolean bSigned = dense.signed();

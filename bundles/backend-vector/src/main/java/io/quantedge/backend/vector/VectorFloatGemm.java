@@ -4,6 +4,7 @@ import static io.quantedge.backend.vector.FloatTiles.PANEL_WIDTH;
 import static io.quantedge.backend.vector.FloatTiles.TILE_ROWS;
 
 import io.quantedge.api.kernel.FloatGemmKernel;
+import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 import java.util.Arrays;
 
@@ -19,8 +20,8 @@ final class VectorFloatGemm implements FloatGemmKernel {
 
     @Override
     public PackedMatrix pack(float[] b, int offset, int ldb, int k, int n) {
-        OperandChecks.requireDimensions(0, n, k);
-        OperandChecks.requireInside("B", b.length, offset, ldb, k, n);
+        KernelArguments.requireDimensions(0, n, k);
+        KernelArguments.requireInside("B", b.length, offset, ldb, k, n);
         int panels = (n + PANEL_WIDTH - 1) / PANEL_WIDTH;
         float[] values = new float[Math.multiplyExact(Math.multiplyExact(panels, k), PANEL_WIDTH)];
         for (int panel = 0; panel < panels; panel++) {
@@ -37,12 +38,12 @@ final class VectorFloatGemm implements FloatGemmKernel {
     public void gemm(int m, int n, int k, float[] a, int aOffset, int lda, PackedMatrix b, float[] c, int cOffset,
                      int ldc, boolean accumulate) {
         if (!(b instanceof FloatPanelMatrix panels)) {
-            throw OperandChecks.foreign("B", b, FloatPanelMatrix.class);
+            throw KernelArguments.foreignPacking("B", b, FloatPanelMatrix.class.getSimpleName(), "vector");
         }
-        OperandChecks.requireDimensions(m, n, k);
-        OperandChecks.requireShape("B", panels.rows(), panels.columns(), k, n);
-        OperandChecks.requireInside("A", a.length, aOffset, lda, m, k);
-        OperandChecks.requireInside("C", c.length, cOffset, ldc, m, n);
+        KernelArguments.requireDimensions(m, n, k);
+        KernelArguments.requireShape("B", panels.rows(), panels.columns(), k, n);
+        KernelArguments.requireInside("A", a.length, aOffset, lda, m, k);
+        KernelArguments.requireInside("C", c.length, cOffset, ldc, m, n);
         if (m == 0 || n == 0) {
             return;
         }
@@ -66,10 +67,10 @@ final class VectorFloatGemm implements FloatGemmKernel {
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb,
                      float[] c, int cOffset, int ldc, boolean accumulate) {
-        OperandChecks.requireDimensions(m, n, k);
-        OperandChecks.requireInside("A", a.length, aOffset, lda, m, k);
-        OperandChecks.requireInside("B", b.length, bOffset, ldb, k, n);
-        OperandChecks.requireInside("C", c.length, cOffset, ldc, m, n);
+        KernelArguments.requireDimensions(m, n, k);
+        KernelArguments.requireInside("A", a.length, aOffset, lda, m, k);
+        KernelArguments.requireInside("B", b.length, bOffset, ldb, k, n);
+        KernelArguments.requireInside("C", c.length, cOffset, ldc, m, n);
         if (m == 0 || n == 0) {
             return;
         }

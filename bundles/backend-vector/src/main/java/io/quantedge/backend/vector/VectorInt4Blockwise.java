@@ -6,6 +6,7 @@ import static io.quantedge.backend.vector.KernelSpecies.INTS;
 import static io.quantedge.backend.vector.KernelSpecies.LANES;
 
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
+import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 import java.util.Arrays;
 import java.util.Objects;
@@ -81,12 +82,12 @@ final class VectorInt4Blockwise implements BlockwiseInt4Kernel {
     public void matmul(int m, int n, int k, float[] a, int aOffset, int lda, PackedMatrix w, float[] c, int cOffset,
                        int ldc) {
         if (!(w instanceof Int4BlockMatrix weights)) {
-            throw OperandChecks.foreign("W", w, Int4BlockMatrix.class);
+            throw KernelArguments.foreignPacking("W", w, Int4BlockMatrix.class.getSimpleName(), "vector");
         }
-        OperandChecks.requireDimensions(m, n, k);
-        OperandChecks.requireShape("W", weights.rows(), weights.columns(), k, n);
-        OperandChecks.requireInside("A", a.length, aOffset, lda, m, k);
-        OperandChecks.requireInside("C", c.length, cOffset, ldc, m, n);
+        KernelArguments.requireDimensions(m, n, k);
+        KernelArguments.requireShape("W", weights.rows(), weights.columns(), k, n);
+        KernelArguments.requireInside("A", a.length, aOffset, lda, m, k);
+        KernelArguments.requireInside("C", c.length, cOffset, ldc, m, n);
         boolean vectors = weights.blockSize() / 2 >= LANES;
         float[] lanes = WORKSPACE.get()[1];
         for (int i = 0; i < m; i++) {

@@ -7,6 +7,7 @@ import static io.quantedge.backend.vector.KernelSpecies.INTS;
 import static io.quantedge.backend.vector.KernelSpecies.LANES;
 
 import io.quantedge.api.kernel.Int8GemmKernel;
+import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 import io.quantedge.api.kernel.Rounding;
 import java.util.Arrays;
@@ -32,8 +33,8 @@ final class VectorInt8Gemm implements Int8GemmKernel {
 
     @Override
     public PackedMatrix pack(byte[] b, int offset, int ldb, int k, int n, boolean signed, int[] zeroPoints) {
-        OperandChecks.requireDimensions(0, n, k);
-        OperandChecks.requireInside("B", b.length, offset, ldb, k, n);
+        KernelArguments.requireDimensions(0, n, k);
+        KernelArguments.requireInside("B", b.length, offset, ldb, k, n);
         Objects.requireNonNull(zeroPoints, "zeroPoints: give one for all columns or one per column");
         if (zeroPoints.length != 1 && zeroPoints.length != n) {
             throw new IllegalArgumentException("B has " + n + " columns but " + zeroPoints.length
@@ -65,12 +66,12 @@ final class VectorInt8Gemm implements Int8GemmKernel {
     public void gemm(int m, int n, int k, byte[] a, int aOffset, int lda, boolean aSigned, int aZeroPoint,
                      PackedMatrix b, int[] c, int cOffset, int ldc) {
         if (!(b instanceof Int8PanelMatrix packed)) {
-            throw OperandChecks.foreign("B", b, Int8PanelMatrix.class);
+            throw KernelArguments.foreignPacking("B", b, Int8PanelMatrix.class.getSimpleName(), "vector");
         }
-        OperandChecks.requireDimensions(m, n, k);
-        OperandChecks.requireShape("B", packed.rows(), packed.columns(), k, n);
-        OperandChecks.requireInside("A", a.length, aOffset, lda, m, k);
-        OperandChecks.requireInside("C", c.length, cOffset, ldc, m, n);
+        KernelArguments.requireDimensions(m, n, k);
+        KernelArguments.requireShape("B", packed.rows(), packed.columns(), k, n);
+        KernelArguments.requireInside("A", a.length, aOffset, lda, m, k);
+        KernelArguments.requireInside("C", c.length, cOffset, ldc, m, n);
         if (m == 0 || n == 0) {
             return;
         }

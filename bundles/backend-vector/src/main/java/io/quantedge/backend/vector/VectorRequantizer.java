@@ -5,6 +5,7 @@ import static io.quantedge.backend.vector.KernelSpecies.FLOATS;
 import static io.quantedge.backend.vector.KernelSpecies.INTS;
 import static io.quantedge.backend.vector.KernelSpecies.LANES;
 
+import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.Rounding;
 import java.util.Objects;
 import jdk.incubator.vector.ByteVector;
@@ -38,9 +39,9 @@ final class VectorRequantizer {
                            int outZeroPoint, boolean outSigned, Rounding rounding, byte[] out, int outOffset,
                            int ldOut) {
         Objects.requireNonNull(rounding, "rounding");
-        OperandChecks.requireDimensions(m, n, 0);
-        OperandChecks.requireInside("acc", acc.length, accOffset, ldAcc, m, n);
-        OperandChecks.requireInside("out", out.length, outOffset, ldOut, m, n);
+        KernelArguments.requireDimensions(m, n, 0);
+        KernelArguments.requireInside("acc", acc.length, accOffset, ldAcc, m, n);
+        KernelArguments.requireInside("out", out.length, outOffset, ldOut, m, n);
         if (multiplier.length != 1 && multiplier.length != n) {
             throw new IllegalArgumentException(n + " columns but " + multiplier.length
                     + " multipliers: give one for all columns or one per column");

@@ -1,0 +1,61 @@
+package io.quantedge.api.kernel;
+
+/**
+ * The argument checks a kernel makes before its loops, shared so every backend (ours and third
+ * parties') refuses the same bad calls with the same messages, as the conformance kit expects.
+ * A row-major matrix of {@code rows x columns} at {@code offset} with leading dimension {@code ld}
+ * must lie inside its array. Checking up front means a bad call fails naming the operand, with
+ * nothing written, and lets the loops (or native code indexing raw memory) trust their indices.
+ *
+ * @since 1.2
+ */
+public final class KernelArguments {
+
+    private KernelArguments() {
+    }
+
+    /** Refuses a negative {@code m}, {@code n} or {@code k}. */
+    public static void requireDimensions(int m, int n, int k) {
+        if (m < 0 || n < 0 || k < 0) {
+            throw new IllegalArgumentException("negative dimension: m=" + m + ", n=" + n + ", k=" + k);
+        }
+    }
+
+    /** Refuses a matrix that does not lie inside an array of {@code arrayLength} elements. */
+    public static void requireInside(String operand, int arrayLength, int offset, int ld, int rows, int columns) {
+        if (offset < 0) {
+            throw new IllegalArgumentException(operand + ": negative offset " + offset);
+        }
+        if (rows > 1 && ld < columns) {
+            throw new IllegalArgumentException(operand + ": leading dimension " + ld + " is less than its "
+                    + columns + " columns");
+        }
+        if (rows == 0 || columns == 0) {
+            return;
+        }
+        long end = offset + (long) (rows - 1) * ld + columns;
+        if (end > arrayLength) {
+            throw new IllegalArgumentException(operand + ": " + rows + " x " + columns + " at offset " + offset
+                    + " with leading dimension " + ld + " needs " + end + " elements, the array has " + arrayLength);
+        }
+    }
+
+    /** Refuses a packed operand whose shape is not the one the product needs. */
+    public static void requireShape(String operand, int rows, int columns, int expectedRows, int expectedColumns) {
+        if (rows != expectedRows || columns != expectedColumns) {
+            throw new IllegalArgumentException(operand + " was packed as " + rows + " x " + columns
+                    + ", the product needs " + expectedRows + " x " + expectedColumns);
+        }
+    }
+
+    /**
+     * The error for a packed operand made by another backend (or of another kind): packed layouts
+     * are private to the kernel that made them.
+     */
+    public static IllegalArgumentException foreignPacking(String operand, Object packed, String expected,
+                                                          String backend) {
+        return new IllegalArgumentException(operand + " is " + (packed == null ? "null" : "a "
+                + packed.getClass().getName()) + ", not a " + expected + ": pack it with the " + backend
+                + " backend's own kernel");
+    }
+}
