@@ -1,6 +1,7 @@
 package com.example.quantedge.backend;
 
 import io.quantedge.api.kernel.FloatGemmKernel;
+import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 
 /** Single-precision products, the plainest way: what a vendor replaces with calls into its library. */
@@ -16,7 +17,8 @@ final class SampleFloatGemm implements FloatGemmKernel {
 
     @Override
     public PackedMatrix pack(float[] b, int offset, int ldb, int k, int n) {
-        checkInside("B", b.length, offset, ldb, k, n);
+        KernelArguments.requireDimensions(0, n, k);
+        KernelArguments.requireInside("B", b.length, offset, ldb, k, n);
         float[] dense = new float[k * n];
         for (int p = 0; p < k; p++) {
             System.arraycopy(b, offset + p * ldb, dense, p * n, n);
@@ -27,18 +29,20 @@ final class SampleFloatGemm implements FloatGemmKernel {
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOffset, int lda, PackedMatrix b, float[] c, int cOffset,
                      int ldc, boolean accumulate) {
-        if (!(b instanceof Dense dense) || dense.rows() != k || dense.columns() != n) {
-            throw new IllegalArgumentException("B was not packed by this backend for a " + k + " x " + n + " product");
+        if (!(b instanceof Dense dense)) {
+            throw KernelArguments.foreignPacking("B", b, "sample Dense matrix", "sample");
         }
+        KernelArguments.requireShape("B", dense.rows(), dense.columns(), k, n);
         gemm(m, n, k, a, aOffset, lda, dense.values(), 0, n, c, cOffset, ldc, accumulate);
     }
 
     @Override
     public void gemm(int m, int n, int k, float[] a, int aOffset, int lda, float[] b, int bOffset, int ldb, float[] c,
                      int cOffset, int ldc, boolean accumulate) {
-        checkInside("A", a.length, aOffset, lda, m, k);
-        checkInside("B", b.length, bOffset, ldb, k, n);
-        checkInside("C", c.length, cOffset, ldc, m, n);
+        KernelArguments.requireDimensions(m, n, k);
+        KernelArguments.requireInside("A", a.length, aOffset, lda, m, k);
+        KernelArguments.requireInside("B", b.length, bOffset, ldb, k, n);
+        KernelArguments.requireInside("C", c.length, cOffset, ldc, m, n);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
                 double sum = accumulate ? c[cOffset + i * ldc + j] : 0.0;
@@ -47,14 +51,6 @@ final class SampleFloatGemm implements FloatGemmKernel {
                 }
                 c[cOffset + i * ldc + j] = (float) sum;
             }
-        }
-    }
-
-    private static void checkInside(String name, int length, int offset, int ld, int rows, int columns) {
-        long last = rows == 0 || columns == 0 ? offset : offset + (long) (rows - 1) * ld + columns - 1;
-        if (offset < 0 || ld < columns || last >= Math.max(length, 1) && rows > 0 && columns > 0) {
-            throw new IllegalArgumentException(name + ": " + rows + " x " + columns + " at offset " + offset
-                    + " with leading dimension " + ld + " does not fit an array of " + length);
         }
     }
 }
