@@ -129,6 +129,41 @@ static int check_int4(const qe_kernel_set *kernels, int m, int n, int k, int blo
     return failures;
 }
 
+/* Requantization (one implementation for all variants) against its definition, ties and NaN included. */
+static int check_requantize(void) {
+    enum { N = 67 };
+    static const float specials[] = {NAN, INFINITY, -INFINITY, 0.5f, -0.5f, 0.25f, 1e30f, 0.0f};
+    int32_t acc[N], bias[N];
+    float multiplier[N];
+    int8_t out[N];
+    int failures = 0;
+    for (int trial = 0; trial < 4000 && failures == 0; trial++) {
+        int per_column = trial & 1, with_bias = trial >> 1 & 1, out_signed = trial >> 2 & 1;
+        int zero = out_signed ? (int) (next_random() % 256) - 128 : (int) (next_random() % 256);
+        for (int j = 0; j < N; j++) {
+            acc[j] = (int32_t) next_random() >> (next_random() % 32);
+            bias[j] = (int32_t) (next_random() % 2001) - 1000;
+            multiplier[j] = next_random() % 11 == 0 ? specials[next_random() % 8]
+                    : (float) ldexp((next_random() % 100000) / 100000.0, -(int) (next_random() % 16));
+        }
+        qe_requantize(1, N, acc, N, with_bias ? bias : NULL, multiplier, per_column, zero, out_signed, 1, out, N);
+        for (int j = 0; j < N; j++) {
+            uint32_t sum = (uint32_t) acc[j] + (with_bias ? (uint32_t) bias[j] : 0u);
+            float scaled = (float) (int32_t) sum * multiplier[per_column ? j : 0];
+            double shifted = (scaled != scaled ? 0.0 : rint((double) scaled)) + zero;
+            double low = out_signed ? -128 : 0, high = out_signed ? 127 : 255;
+            int expected = (int) (shifted < low ? low : shifted > high ? high : shifted);
+            if (out[j] != (int8_t) expected) {
+                fprintf(stderr, "requantize: %d x %g + %d gave %d, expected %d\n", (int32_t) sum,
+                        multiplier[per_column ? j : 0], zero, out[j], expected);
+                failures++;
+                break;
+            }
+        }
+    }
+    return failures;
+}
+
 int main(void) {
     static const int shapes[][3] = {{1, 1, 1}, {1, 17, 5}, {3, 16, 4}, {9, 33, 67}, {17, 48, 129}, {2, 7, 300},
                                     {1, 64, 1024}, {13, 31, 3}};
@@ -151,6 +186,7 @@ int main(void) {
         }
         printf("kernel_check: variant %s checked\n", kernels->name);
     }
-    printf("kernel_check: %d variant(s), %d failure(s)\n", variants, failures);
+    failures += check_requantize();
+    printf("kernel_check: %d variant(s) and requantization, %d failure(s)\n", variants, failures);
     return failures == 0 ? 0 : 1;
 }
