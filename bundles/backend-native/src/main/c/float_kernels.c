@@ -7,6 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
+#if defined(__AVX2__) || defined(__AVX512F__)
+#include <immintrin.h>
+#elif defined(__ARM_NEON)
+#include <arm_neon.h>
+#endif
 
 #ifndef QE_SUFFIX
 #error "compile with -DQE_SUFFIX=<variant>"
@@ -17,6 +22,7 @@
 
 typedef float v16f __attribute__((vector_size(64), aligned(64)));
 typedef float v16f_unaligned __attribute__((vector_size(64), aligned(4)));
+typedef int32_t v16i __attribute__((vector_size(64), aligned(64)));
 
 /* Rows per register tile: 4 rows x 2 panels keeps 8 accumulators, within every ISA's registers. */
 #define FLOAT_ROWS 4
@@ -82,12 +88,99 @@ void QE_NAME(qe_float_gemm)(const qe_float_matrix *b, const float *a, int m, int
 }
 
 /*
- * MatMulNBits: each block of a column is dequantized once into 16-lane vectors exactly as the
- * reference computes a weight ((q - zero) * scale in single precision; K padding is 0), then
- * multiplied with every row of A. Each row keeps a vector of partial sums for the whole column and
- * reduces it once at the end: reducing per block cost more than the products. Rows of A are padded
- * to whole blocks. Returns without output when the scratch memory cannot be allocated (-1).
+ * MatMulNBits: each weight is dequantized exactly as the reference computes it ((q - zero) * scale
+ * in single precision; K padding is 0), then multiplied with every row of A. Each row keeps a
+ * vector of partial sums for the whole column and reduces it once at the end: reducing per block
+ * cost more than the products. Rows of A are padded to whole blocks.
+ *
+ * Byte t of a 32-weight chunk holds weight 2t in its low nibble and 2t + 1 in its high one. Rather
+ * than interleave the unpacked nibbles (a shuffle per vector), A's rows are reordered once per call
+ * to match, even elements then odd ones per chunk: 16 bytes then unpack into two vectors with a
+ * widening load, a mask and a shift. Whole blocks of a multiple of 32 take that path; the rest
+ * (16-weight blocks, the block holding the end of K) unpack one nibble at a time.
+ * Returns without output when the scratch memory cannot be allocated (-1).
  */
+static void pair_order(const float *a, long length, float *out) {
+    for (long chunk = 0; chunk + 32 <= length; chunk += 32) {
+        for (int t = 0; t < 16; t++) {
+            out[chunk + t] = a[chunk + 2 * t];
+            out[chunk + 16 + t] = a[chunk + 2 * t + 1];
+        }
+    }
+}
+
+/*
+ * 16 bytes, each zero-extended to a 32-bit lane. GCC's generic conversion of a byte vector extracts
+ * the bytes one by one (4x slower than the products here), so each ISA gets its widening move.
+ */
+static inline __attribute__((always_inline)) void widen_bytes(const uint8_t *bytes, v16i *out) {
+    v16i lanes;
+#if defined(__AVX512F__)
+    __m512i wide = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *) bytes));
+    memcpy(&lanes, &wide, sizeof lanes);
+#elif defined(__AVX2__)
+    __m128i packed = _mm_loadu_si128((const __m128i *) bytes);
+    __m256i low = _mm256_cvtepu8_epi32(packed);
+    __m256i high = _mm256_cvtepu8_epi32(_mm_srli_si128(packed, 8));
+    memcpy(&lanes, &low, sizeof low);
+    memcpy((char *) &lanes + sizeof low, &high, sizeof high);
+#elif defined(__ARM_NEON)
+    uint8x16_t packed = vld1q_u8(bytes);
+    uint16x8_t low = vmovl_u8(vget_low_u8(packed));
+    uint16x8_t high = vmovl_u8(vget_high_u8(packed));
+    uint32x4_t quarters[4] = {vmovl_u16(vget_low_u16(low)), vmovl_u16(vget_high_u16(low)),
+                              vmovl_u16(vget_low_u16(high)), vmovl_u16(vget_high_u16(high))};
+    memcpy(&lanes, quarters, sizeof lanes);
+#else
+    for (int i = 0; i < 16; i++) {
+        lanes[i] = bytes[i];
+    }
+#endif
+    *out = lanes; /* through a pointer: returning a 64-byte vector by value would change the ABI */
+}
+
+/* 32 weights from 16 bytes: the low nibbles (even weights) and the high ones (odd weights). */
+static inline __attribute__((always_inline)) void dequantize_chunk(const uint8_t *bytes, v16f zero, v16f scale,
+                                                                   v16f *even, v16f *odd) {
+    v16i q;
+    widen_bytes(bytes, &q);
+    *even = (__builtin_convertvector(q & 15, v16f) - zero) * scale;
+    *odd = (__builtin_convertvector(q >> 4, v16f) - zero) * scale;
+}
+
+/*
+ * One whole block times one row, into two partial sums; the caller alternates two pairs per block,
+ * keeping four independent FMA chains, so the loop runs at the unpacking's rate, not FMA latency.
+ */
+static inline __attribute__((always_inline)) void int4_block_times_vector(const uint8_t *nibbles, int block_size,
+                                                                          float zero, float scale,
+                                                                          const float *pairs, v16f *even_sum,
+                                                                          v16f *odd_sum) {
+    v16f zero_lanes = (v16f){0} + zero;
+    v16f scale_lanes = (v16f){0} + scale;
+    for (int start = 0; start < block_size; start += 32) {
+        v16f even, odd;
+        dequantize_chunk(nibbles + start / 2, zero_lanes, scale_lanes, &even, &odd);
+        *even_sum += *(const v16f_unaligned *) (pairs + start) * even;
+        *odd_sum += *(const v16f_unaligned *) (pairs + start + 16) * odd;
+    }
+}
+
+static inline __attribute__((always_inline)) void int4_whole_block(const uint8_t *nibbles, int block_size,
+                                                                   float zero, float scale, const float *pairs,
+                                                                   long a_stride, int m, v16f *sums) {
+    v16f zero_lanes = (v16f){0} + zero;
+    v16f scale_lanes = (v16f){0} + scale;
+    for (int start = 0; start < block_size; start += 32) {
+        v16f even, odd;
+        dequantize_chunk(nibbles + start / 2, zero_lanes, scale_lanes, &even, &odd);
+        for (int i = 0; i < m; i++) {
+            const float *x = pairs + i * a_stride + start;
+            sums[i] += *(const v16f_unaligned *) x * even + *(const v16f_unaligned *) (x + 16) * odd;
+        }
+    }
+}
+
 int QE_NAME(qe_int4_matmul)(const qe_int4_matrix *w, const float *a, int m, int j0, int j1, float *c) {
     enum { CHUNK = 64 };
     int block_size = w->block_size;
@@ -96,18 +189,50 @@ int QE_NAME(qe_int4_matmul)(const qe_int4_matrix *w, const float *a, int m, int 
     int bytes_per_block = block_size / 2;
     v16f weights[CHUNK / 16];
     v16f *sums = aligned_alloc(64, sizeof(v16f) * (size_t) m);
-    if (sums == NULL) {
+    int paired = block_size % 32 == 0;
+    float *pairs = paired ? malloc(sizeof(float) * (size_t) (m * a_stride)) : NULL;
+    if (sums == NULL || (paired && pairs == NULL)) {
+        free(sums);
+        free(pairs);
         return -1;
+    }
+    int whole_blocks = w->k / block_size;
+    for (int i = 0; paired && i < m; i++) {
+        pair_order(a + i * a_stride, a_stride, pairs + i * a_stride);
     }
     for (int j = j0; j < j1; j++) {
         const uint8_t *column = w->quantized + (long) j * w->blocks * bytes_per_block;
         for (int i = 0; i < m; i++) {
             sums[i] = (v16f){0};
         }
-        for (int block = 0; block < w->blocks; block++) {
+        int block = 0;
+        if (paired && m == 1) {
+            /* A matrix-vector product (decoding): the sum stays in a register across the column. */
+            const uint8_t *zeros = w->zero_points + (long) j * w->blocks;
+            const float *scales = w->scales + (long) j * w->blocks;
+            v16f p0 = (v16f){0}, p1 = (v16f){0}, p2 = (v16f){0}, p3 = (v16f){0};
+            for (; block + 2 <= whole_blocks; block += 2) {
+                int4_block_times_vector(column + (long) block * bytes_per_block, block_size, zeros[block],
+                                        scales[block], pairs + (long) block * block_size, &p0, &p1);
+                int4_block_times_vector(column + (long) (block + 1) * bytes_per_block, block_size, zeros[block + 1],
+                                        scales[block + 1], pairs + (long) (block + 1) * block_size, &p2, &p3);
+            }
+            if (block < whole_blocks) {
+                int4_block_times_vector(column + (long) block * bytes_per_block, block_size, zeros[block],
+                                        scales[block], pairs + (long) block * block_size, &p0, &p1);
+                block++;
+            }
+            sums[0] = (p0 + p1) + (p2 + p3);
+        }
+        for (; block < w->blocks; block++) {
             float scale = w->scales[(long) j * w->blocks + block];
             int zero = w->zero_points[(long) j * w->blocks + block];
             int valid = w->k - block * block_size;
+            if (paired && valid >= block_size) {
+                int4_whole_block(column + (long) block * bytes_per_block, block_size, (float) zero, scale,
+                                 pairs + (long) block * block_size, a_stride, m, sums);
+                continue;
+            }
             for (int start = 0; start < block_size; start += CHUNK) {
                 int length = block_size - start < CHUNK ? block_size - start : CHUNK;
                 float *values = (float *) weights;
@@ -141,5 +266,6 @@ int QE_NAME(qe_int4_matmul)(const qe_int4_matrix *w, const float *a, int m, int 
         }
     }
     free(sums);
+    free(pairs);
     return 0;
 }
