@@ -1,5 +1,7 @@
 package io.quantedge.api.kernel;
 
+import java.util.Objects;
+
 /**
  * The argument checks a kernel makes before its loops, shared so every backend (ours and third
  * parties') refuses the same bad calls with the same messages, as the conformance kit expects.
@@ -45,6 +47,30 @@ public final class KernelArguments {
         if (rows != expectedRows || columns != expectedColumns) {
             throw new IllegalArgumentException(operand + " was packed as " + rows + " x " + columns
                     + ", the product needs " + expectedRows + " x " + expectedColumns);
+        }
+    }
+
+    /** Refuses B's zero points unless there is one for all {@code columns} or one per column. */
+    public static void requireZeroPoints(int[] zeroPoints, int columns) {
+        Objects.requireNonNull(zeroPoints, "zeroPoints: give one for all columns or one per column");
+        if (zeroPoints.length != 1 && zeroPoints.length != columns) {
+            throw new IllegalArgumentException("B has " + columns + " columns but " + zeroPoints.length
+                    + " zero points: give one for all columns or one per column");
+        }
+    }
+
+    /**
+     * Refuses requantization multipliers unless there is one for all {@code columns} or one per
+     * column, and a bias unless it is absent or has one entry per column.
+     */
+    public static void requireRequantization(float[] multiplier, int[] bias, int columns) {
+        if (multiplier.length != 1 && multiplier.length != columns) {
+            throw new IllegalArgumentException(columns + " columns but " + multiplier.length
+                    + " multipliers: give one for all columns or one per column");
+        }
+        if (bias != null && bias.length != columns) {
+            throw new IllegalArgumentException(columns + " columns but " + bias.length
+                    + " biases: give one per column");
         }
     }
 

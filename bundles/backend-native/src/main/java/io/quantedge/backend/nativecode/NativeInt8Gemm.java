@@ -28,11 +28,11 @@ final class NativeInt8Gemm implements Int8GemmKernel {
     public PackedMatrix pack(byte[] b, int offset, int ldb, int k, int n, boolean signed, int[] zeroPoints) {
         KernelArguments.requireDimensions(0, n, k);
         MatrixArguments.requireInside("B", b, b == null ? 0 : b.length, offset, ldb, k, n);
-        if (zeroPoints == null || (zeroPoints.length != 1 && zeroPoints.length != n)) {
-            throw new IllegalArgumentException("B has " + n + " columns but "
-                    + (zeroPoints == null ? "no" : String.valueOf(zeroPoints.length))
-                    + " zero points: give one for all columns or one per column");
+        if (zeroPoints == null) { // refused before it could reach native code, as before the shared check
+            throw new IllegalArgumentException("B has " + n + " columns but no zero points: give one for all columns"
+                    + " or one per column");
         }
+        KernelArguments.requireZeroPoints(zeroPoints, n);
         return new NativePackedMatrix(NativePackedMatrix.Kind.INT8, k, n,
                 NativeKernels.packInt8(b, offset, ldb, k, n, signed, zeroPoints));
     }
@@ -64,13 +64,11 @@ final class NativeInt8Gemm implements Int8GemmKernel {
         KernelArguments.requireDimensions(m, n, 0);
         MatrixArguments.requireInside("acc", acc, acc == null ? 0 : acc.length, accOffset, ldAcc, m, n);
         MatrixArguments.requireInside("out", out, out == null ? 0 : out.length, outOffset, ldOut, m, n);
-        if (multiplier == null || (multiplier.length != 1 && multiplier.length != n)) {
-            throw new IllegalArgumentException(n + " columns but " + (multiplier == null ? "no" : multiplier.length)
-                    + " multipliers: give one for all columns or one per column");
+        if (multiplier == null) { // refused before it could reach native code, as before the shared check
+            throw new IllegalArgumentException(n + " columns but no multipliers: give one for all columns or one per"
+                    + " column");
         }
-        if (bias != null && bias.length != n) {
-            throw new IllegalArgumentException(n + " columns but " + bias.length + " biases: give one per column");
-        }
+        KernelArguments.requireRequantization(multiplier, bias, n);
         NativeKernels.requantize(m, n, acc, accOffset, ldAcc, bias, multiplier, outZeroPoint, outSigned,
                 rounding == Rounding.HALF_TO_EVEN, out, outOffset, ldOut);
     }

@@ -26,13 +26,7 @@ final class Requantizer {
         KernelArguments.requireDimensions(m, n, 0);
         KernelArguments.requireInside("acc", acc.length, accOffset, ldAcc, m, n);
         KernelArguments.requireInside("out", out.length, outOffset, ldOut, m, n);
-        if (multiplier.length != 1 && multiplier.length != n) {
-            throw new IllegalArgumentException(n + " columns but " + multiplier.length
-                    + " multipliers: give one for all columns or one per column");
-        }
-        if (bias != null && bias.length != n) {
-            throw new IllegalArgumentException(n + " columns but " + bias.length + " biases: give one per column");
-        }
+        KernelArguments.requireRequantization(multiplier, bias, n);
         // A single multiplier is read at index 0 for every column, per-column ones at j.
         int multiplierStride = multiplier.length == 1 ? 0 : 1;
         boolean halfToEven = rounding == Rounding.HALF_TO_EVEN;

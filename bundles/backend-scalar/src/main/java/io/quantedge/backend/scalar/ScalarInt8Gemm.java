@@ -5,7 +5,6 @@ import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 import io.quantedge.api.kernel.Rounding;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * 8-bit products computed directly as {@code sum (A - aZero) * (B - bZero[j])} in int32. Java's
@@ -20,11 +19,7 @@ final class ScalarInt8Gemm implements Int8GemmKernel {
     public PackedMatrix pack(byte[] b, int offset, int ldb, int k, int n, boolean signed, int[] zeroPoints) {
         KernelArguments.requireDimensions(0, n, k);
         KernelArguments.requireInside("B", b.length, offset, ldb, k, n);
-        Objects.requireNonNull(zeroPoints, "zeroPoints: give one for all columns or one per column");
-        if (zeroPoints.length != 1 && zeroPoints.length != n) {
-            throw new IllegalArgumentException("B has " + n + " columns but " + zeroPoints.length
-                    + " zero points: give one for all columns or one per column");
-        }
+        KernelArguments.requireZeroPoints(zeroPoints, n);
         byte[] dense = new byte[Math.multiplyExact(k, n)];
         for (int p = 0; p < k; p++) {
             System.arraycopy(b, offset + p * ldb, dense, p * n, n);

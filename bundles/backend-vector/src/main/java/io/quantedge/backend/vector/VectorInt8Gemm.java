@@ -11,7 +11,6 @@ import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 import io.quantedge.api.kernel.Rounding;
 import java.util.Arrays;
-import java.util.Objects;
 import jdk.incubator.vector.IntVector;
 
 /**
@@ -35,11 +34,7 @@ final class VectorInt8Gemm implements Int8GemmKernel {
     public PackedMatrix pack(byte[] b, int offset, int ldb, int k, int n, boolean signed, int[] zeroPoints) {
         KernelArguments.requireDimensions(0, n, k);
         KernelArguments.requireInside("B", b.length, offset, ldb, k, n);
-        Objects.requireNonNull(zeroPoints, "zeroPoints: give one for all columns or one per column");
-        if (zeroPoints.length != 1 && zeroPoints.length != n) {
-            throw new IllegalArgumentException("B has " + n + " columns but " + zeroPoints.length
-                    + " zero points: give one for all columns or one per column");
-        }
+        KernelArguments.requireZeroPoints(zeroPoints, n);
         int panelCount = (n + PANEL_WIDTH - 1) / PANEL_WIDTH;
         int panelBytes = Math.multiplyExact(Math.multiplyExact(panelCount, k), PANEL_WIDTH);
         byte[] panels = new byte[Math.addExact(panelBytes, KernelSpecies.BYTE_OVERREAD)];

@@ -42,13 +42,7 @@ final class VectorRequantizer {
         KernelArguments.requireDimensions(m, n, 0);
         KernelArguments.requireInside("acc", acc.length, accOffset, ldAcc, m, n);
         KernelArguments.requireInside("out", out.length, outOffset, ldOut, m, n);
-        if (multiplier.length != 1 && multiplier.length != n) {
-            throw new IllegalArgumentException(n + " columns but " + multiplier.length
-                    + " multipliers: give one for all columns or one per column");
-        }
-        if (bias != null && bias.length != n) {
-            throw new IllegalArgumentException(n + " columns but " + bias.length + " biases: give one per column");
-        }
+        KernelArguments.requireRequantization(multiplier, bias, n);
         boolean halfToEven = rounding == Rounding.HALF_TO_EVEN;
         int low = outSigned ? -128 : 0;
         int high = outSigned ? 127 : 255;
