@@ -19,9 +19,9 @@ record Requantization(float[] multipliers, int[] bias, int yZero) {
     static Requantization read(Value aScale, Value bScale, Value yScale, Value yZero, Value bias, int columns) {
         float a = aScale.floats()[aScale.offset()];
         float y = yScale.floats()[yScale.offset()];
-        float[] multipliers = new float[columns];
+        float[] multipliers = IntegerKernels.scales(bScale, columns);
         for (int j = 0; j < columns; j++) {
-            multipliers[j] = a * bScale.floats()[bScale.offset() + (bScale.size() == 1 ? 0 : j)] / y;
+            multipliers[j] = a * multipliers[j] / y;
         }
         int[] biasColumns = null;
         if (bias != null) {
