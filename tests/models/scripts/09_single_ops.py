@@ -481,7 +481,7 @@ def qlinear_cases():
 
 def matmul_nbits_cases():
     """com.microsoft MatMulNBits, 4 bits; see nbits.py for the layout."""
-    def mnb(name, a_shape, k, n, block, with_zp):
+    def mnb(name, a_shape, k, n, block, with_zp, accuracy_level=None):
         rng = rng_for(name)
         q = nbits.quantize_matmul_nbits(randn(rng, k, n, scale=1 / np.sqrt(k)), 4, block, with_zp)
         inits = {"B": q["B"], "scales": q["scales"]}
@@ -494,14 +494,18 @@ def matmul_nbits_cases():
         # the matrix the packer meant (catches nibble order / padding slips).
         unpacked = onnx_ref.matmul_nbits_dequant(q["B"], q["scales"], q.get("zero_points"), k, n, 4, block)
         assert np.array_equal(unpacked, q["W_dequant"]), name
-        case(name, [node("MatMulNBits", ins, ["Y"], domain="com.microsoft", K=k, N=n, bits=4, block_size=block)],
+        level = {} if accuracy_level is None else {"accuracy_level": accuracy_level}
+        case(name, [node("MatMulNBits", ins, ["Y"], domain="com.microsoft", K=k, N=n, bits=4, block_size=block,
+                         **level)],
              [("A", F, a_shape + [k])], [("Y", F, a_shape + [n])], inits=inits,
              extra_opsets=[("com.microsoft", 1)],
-             notes="MatMulNBits bits=4 block_size=%d K=%d N=%d (k_blocks=%d%s), B %s, scales [%d]%s" % (
+             notes="MatMulNBits bits=4 block_size=%d K=%d N=%d (k_blocks=%d%s), B %s, scales [%d]%s%s" % (
                  block, k, n, k_blocks, ", K not a multiple of block_size" if k % block else "",
                  list(q["B"].shape), q["scales"].size,
                  ", packed uint8 zero_points [%d]" % q["zero_points"].size if with_zp
-                 else ", no zero_points (implicit 8)"))
+                 else ", no zero_points (implicit 8)",
+                 "" if accuracy_level is None else
+                 ", accuracy_level=%d (A quantized to int8 per block)" % accuracy_level))
 
     mnb("MatMulNBits_b4_bs32", [2], 64, 16, 32, False)
     mnb("MatMulNBits_b4_bs32_zp", [2], 64, 16, 32, True)
@@ -510,6 +514,8 @@ def matmul_nbits_cases():
     mnb("MatMulNBits_b4_bs32_K40_not_multiple", [2], 40, 12, 32, False)
     mnb("MatMulNBits_b4_bs16_K40_not_multiple_zp", [2], 40, 12, 16, True)
     mnb("MatMulNBits_b4_bs32_3d_input_zp", [1, 5], 64, 24, 32, True)
+    mnb("MatMulNBits_b4_bs32_int8_activations", [3], 256, 40, 32, False, accuracy_level=4)
+    mnb("MatMulNBits_b4_bs16_int8_activations_zp", [2], 72, 24, 16, True, accuracy_level=4)
 
 
 def int4_tensor(name, values, dims):

@@ -3,6 +3,7 @@ package io.quantedge.tck;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.PackedMatrix;
 import java.util.ArrayList;
@@ -19,7 +20,12 @@ import org.junit.jupiter.api.DynamicNode;
  * them. The tolerance (1e-5 of the magnitude sum of each output's terms) leaves the backend free
  * to sum in any order and to apply each block's scale once to the block's sum instead of to every
  * weight; computing with int8-quantized activations (ONNX Runtime's accuracy level 4) is outside
- * the contract, which says single precision, and fails.
+ * the float contract, which says single precision, and fails.
+ *
+ * <p>The same sweeps check {@link BlockwiseInt4Int8Kernel} (through {@link Int8Activations}), against
+ * a reference that quantizes A as that contract defines, with activations spread over many
+ * magnitudes so every block gets its own scale, plus rows built to hit rounding ties and all-zero
+ * blocks.
  */
 final class BlockwiseInt4Conformance {
 
@@ -31,21 +37,36 @@ final class BlockwiseInt4Conformance {
     private final BlockwiseInt4Kernel kernel;
     private final BlockwiseInt4Kernel oracle;
     private final long seed;
+    private final boolean int8Activations;
 
     BlockwiseInt4Conformance(BlockwiseInt4Kernel kernel, BlockwiseInt4Kernel oracle, long seed) {
+        this(kernel, oracle, seed, false);
+    }
+
+    private BlockwiseInt4Conformance(BlockwiseInt4Kernel kernel, BlockwiseInt4Kernel oracle, long seed,
+                                     boolean int8Activations) {
         this.kernel = kernel;
         this.oracle = oracle;
         this.seed = seed;
+        this.int8Activations = int8Activations;
+    }
+
+    static BlockwiseInt4Conformance int8Activations(BlockwiseInt4Int8Kernel kernel, BlockwiseInt4Int8Kernel oracle,
+                                                    long seed) {
+        return new BlockwiseInt4Conformance(new Int8Activations(kernel), new Int8Activations(oracle), seed, true);
     }
 
     Stream<DynamicNode> tests() {
-        return Stream.of(
+        Stream<DynamicNode> roundingTies = int8Activations
+                ? Stream.of(dynamicTest("activation quantization: ties to even, zero blocks, extremes", this::ties))
+                : Stream.empty();
+        return Stream.concat(roundingTies, Stream.of(
                 dynamicContainer("shapes", shapes()),
                 dynamicTest("GEMV with K = 4096, block 32, zero points", () -> check(1, 33, 4096, 32, true, 4096)),
                 dynamicTest("3 rows, K = 4000, block 128", () -> check(3, 17, 4000, 128, false, 4000)),
                 dynamicTest("a packed matrix reused across calls of different M", this::reusesPackedWeights),
                 dynamicTest("packing copies the weights", this::packingCopies),
-                dynamicContainer("malformed packs are refused like the scalar backend refuses them", malformed()));
+                dynamicContainer("malformed packs are refused like the scalar backend refuses them", malformed())));
     }
 
     private Stream<DynamicNode> shapes() {
@@ -71,8 +92,46 @@ final class BlockwiseInt4Conformance {
         Int4Weights weights = Int4Weights.random(random, k, n, blockSize, withZeroPoints);
         PackedMatrix packed = pack(kernel, weights);
         PackedMatrix reference = pack(oracle, weights);
-        assertProduct(m, FloatMatrix.random(random, m, k, 0), weights, packed, reference,
+        assertProduct(m, FloatMatrix.random(random, m, k, activationSpread()), weights, packed, reference,
                 MatrixLayout.random(random, m, n), m + "x" + n + "x" + k + ", " + weights);
+    }
+
+    /** Activations over 2^-6 to 2^6 when they are quantized per block, so blocks get different scales. */
+    private int activationSpread() {
+        return int8Activations ? 6 : 0;
+    }
+
+    /**
+     * Blocks of 16 whose largest magnitude is 127 (scale 1), so halves are exact ties: 2.5 must give
+     * 2 and -3.5 give -4; an all-zero block, a block whose extreme is negative, one tiny block.
+     */
+    private void ties() {
+        Random random = new Random(seed ^ 0x7E);
+        int k = 80;
+        float[] row = new float[k];
+        float[] halves = {2.5f, -3.5f, 0.5f, -0.5f, 1.5f, -126.5f, 125.5f, 64.5f};
+        for (int p = 0; p < 16; p++) {
+            row[p] = p == 0 ? 127f : halves[p % halves.length];
+        }
+        for (int p = 32; p < 48; p++) {
+            row[p] = p == 40 ? -127f : halves[(p + 3) % halves.length];
+        }
+        for (int p = 48; p < 64; p++) {
+            row[p] = (random.nextFloat() - 0.5f) * 1e-6f;
+        }
+        for (int p = 64; p < k; p++) {
+            row[p] = p == 70 ? -3e4f : random.nextFloat() * 100f;
+        }
+        MatrixLayout aLayout = MatrixLayout.random(random, 2, k);
+        float[] a = new float[aLayout.arrayLength()];
+        Arrays.fill(a, Float.NaN);
+        for (int p = 0; p < k; p++) {
+            a[aLayout.index(0, p)] = row[p];
+            a[aLayout.index(1, p)] = -row[p];
+        }
+        Int4Weights weights = Int4Weights.random(random, k, 5, 16, true);
+        assertProduct(2, new FloatMatrix(a, aLayout), weights, pack(kernel, weights), pack(oracle, weights),
+                MatrixLayout.random(random, 2, 5), "rounding ties");
     }
 
     private void reusesPackedWeights() {
@@ -82,7 +141,8 @@ final class BlockwiseInt4Conformance {
         PackedMatrix reference = pack(oracle, weights);
         for (int round = 0; round < 2; round++) {
             for (int m : new int[] {1, 9, 4, 1, 17}) {
-                assertProduct(m, FloatMatrix.random(random, m, weights.k(), 0), weights, packed, reference,
+                assertProduct(m, FloatMatrix.random(random, m, weights.k(), activationSpread()), weights, packed,
+                        reference,
                         MatrixLayout.random(random, m, weights.n()), "call with M = " + m + " in round " + round);
             }
         }
@@ -161,11 +221,13 @@ final class BlockwiseInt4Conformance {
         double[] bound = new double[before.length];
         double[] scalar = new double[before.length];
         for (int i = 0; i < m; i++) {
+            QuantizedRow row = int8Activations ? QuantizedRow.of(a, i, k, weights.blockSize()) : null;
             for (int j = 0; j < n; j++) {
                 double sum = 0;
                 double magnitude = 0;
                 for (int p = 0; p < k; p++) {
-                    double product = (double) a.at(i, p) * weights.weight(j, p);
+                    double product = row == null ? (double) a.at(i, p) * weights.weight(j, p)
+                            : (double) (weights.scale(j, p) * row.scale(p)) * weights.level(j, p) * row.level(p);
                     sum += product;
                     magnitude += Math.abs(product);
                 }
@@ -180,5 +242,38 @@ final class BlockwiseInt4Conformance {
                 "the scalar backend itself, " + where);
         OutputComparison.assertWithin(exact, bound, before, actual, c, "the double-precision reference", where);
         OutputComparison.assertWithin(scalar, bound, before, actual, c, "the scalar backend", where);
+    }
+
+    /** One row of A quantized per block as {@link BlockwiseInt4Int8Kernel} defines, spelled out independently. */
+    private record QuantizedRow(int[] levels, float[] scales, int blockSize) {
+
+        static QuantizedRow of(FloatMatrix a, int row, int k, int blockSize) {
+            int[] levels = new int[k];
+            float[] scales = new float[Int4Weights.blocks(k, blockSize)];
+            for (int block = 0; block < scales.length; block++) {
+                int first = block * blockSize;
+                int end = Math.min(k, first + blockSize);
+                float amax = 0;
+                for (int p = first; p < end; p++) {
+                    amax = Math.max(amax, Math.abs(a.at(row, p)));
+                }
+                float scale = amax / 127f;
+                float inverse = scale == 0 ? 0 : 1f / scale;
+                scales[block] = scale;
+                for (int p = first; p < end; p++) {
+                    long level = Math.round(Math.rint(a.at(row, p) * inverse));
+                    levels[p] = (int) Math.max(-127, Math.min(127, level));
+                }
+            }
+            return new QuantizedRow(levels, scales, blockSize);
+        }
+
+        int level(int p) {
+            return levels[p];
+        }
+
+        float scale(int p) {
+            return scales[p / blockSize];
+        }
     }
 }

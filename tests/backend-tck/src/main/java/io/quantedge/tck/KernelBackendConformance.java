@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.DynamicContainer.dynamicContainer;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
+import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
@@ -54,6 +55,8 @@ public abstract class KernelBackendConformance {
             KernelBackend.MATMUL_NBITS, BlockwiseInt4Kernel.class);
     private static final OpSignature FLOAT_GEMM = OpSignature.of(KernelBackend.GEMM, DataType.FP32, DataType.FP32);
     private static final OpSignature INT4_MATMUL = OpSignature.of(KernelBackend.MATMUL_NBITS, DataType.FP32,
+            DataType.UINT4);
+    private static final OpSignature INT4_INT8_MATMUL = OpSignature.of(KernelBackend.MATMUL_NBITS, DataType.INT8,
             DataType.UINT4);
 
     private static final KernelBackend REFERENCE = new ScalarBackend();
@@ -114,7 +117,8 @@ public abstract class KernelBackendConformance {
     void servesEveryDeclaredOperationWithItsKernel() {
         List<String> problems = new ArrayList<>();
         for (OpSignature op : tested().supportedOps()) {
-            Class<?> kernelType = KERNEL_OF_OP.get(op.op());
+            Class<?> kernelType = op.equals(INT4_INT8_MATMUL) ? BlockwiseInt4Int8Kernel.class
+                    : KERNEL_OF_OP.get(op.op());
             if (kernelType == null) {
                 continue; // an op from a newer API than this kit: not checked here
             }
@@ -127,7 +131,7 @@ public abstract class KernelBackendConformance {
             boolean computable = switch (op.op()) {
                 case KernelBackend.GEMM -> op.equals(FLOAT_GEMM);
                 case KernelBackend.INT_GEMM -> IntegerSignedness.of(op).isPresent();
-                default -> op.equals(INT4_MATMUL);
+                default -> op.equals(INT4_MATMUL) || op.equals(INT4_INT8_MATMUL);
             };
             if (!computable) {
                 problems.add("declares " + op + ", which " + kernelType.getSimpleName() + " cannot compute");
@@ -171,6 +175,13 @@ public abstract class KernelBackendConformance {
     }
 
     @TestFactory
+    Stream<DynamicNode> blockwiseInt4Int8Products() {
+        BlockwiseInt4Int8Kernel kernel = required(BlockwiseInt4Int8Kernel.class);
+        return BlockwiseInt4Conformance.int8Activations(kernel, reference(BlockwiseInt4Int8Kernel.class), seed())
+                .tests();
+    }
+
+    @TestFactory
     Stream<DynamicNode> threadSafety() {
         ConcurrencyConformance concurrency = new ConcurrencyConformance(threads(), seed());
         List<DynamicNode> tests = new ArrayList<>();
@@ -180,6 +191,8 @@ public abstract class KernelBackendConformance {
                 tests.add(dynamicTest("float products", () -> concurrency.floats(kernel))));
         tested().kernel(BlockwiseInt4Kernel.class).ifPresent(kernel ->
                 tests.add(dynamicTest("4-bit blockwise products", () -> concurrency.int4(kernel))));
+        tested().kernel(BlockwiseInt4Int8Kernel.class).ifPresent(kernel -> tests.add(dynamicTest(
+                "4-bit blockwise products with int8 activations", () -> concurrency.int4(new Int8Activations(kernel)))));
         assumeTrue(!tests.isEmpty(), "the backend answers none of the kernel interfaces this kit knows");
         return tests.stream();
     }
@@ -193,6 +206,9 @@ public abstract class KernelBackendConformance {
                 RefusalConformance.floats(kernel, reference(FloatGemmKernel.class)))));
         tested().kernel(BlockwiseInt4Kernel.class).ifPresent(kernel -> groups.add(dynamicContainer(
                 "BlockwiseInt4Kernel", RefusalConformance.int4(kernel, reference(BlockwiseInt4Kernel.class)))));
+        tested().kernel(BlockwiseInt4Int8Kernel.class).ifPresent(kernel -> groups.add(dynamicContainer(
+                "BlockwiseInt4Int8Kernel", RefusalConformance.int4(new Int8Activations(kernel),
+                        new Int8Activations(reference(BlockwiseInt4Int8Kernel.class))))));
         assumeTrue(!groups.isEmpty(), "the backend answers none of the kernel interfaces this kit knows");
         return groups.stream();
     }

@@ -1,5 +1,6 @@
 package io.quantedge.tck;
 
+import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
@@ -24,6 +25,7 @@ final class FaultyBackend implements KernelBackend {
         kernels.put(FloatGemmKernel.class, scalar(FloatGemmKernel.class));
         kernels.put(Int8GemmKernel.class, scalar(Int8GemmKernel.class));
         kernels.put(BlockwiseInt4Kernel.class, scalar(BlockwiseInt4Kernel.class));
+        kernels.put(BlockwiseInt4Int8Kernel.class, scalar(BlockwiseInt4Int8Kernel.class));
     }
 
     static FaultyBackend with(Class<?> kernelType, Object kernel) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
@@ -71,6 +72,23 @@ class KitCatchesFaultsTest {
     @Test
     void declaringAnOperationWithoutItsKernelFailsTheDeclarations() {
         assertCaught(LacksItsInt4Kernel.class, "servesEveryDeclaredOperationWithItsKernel", "MatMulNBits");
+    }
+
+    @Test
+    void roundingActivationTiesAwayFromZeroFailsTheInt8ActivationProducts() {
+        assertCaught(TiesAwayFromZero.class, "blockwiseInt4Int8Products", "rounding ties");
+    }
+
+    @Test
+    void oneActivationScalePerRowFailsTheInt8ActivationProducts() {
+        assertCaught(ScalesPerRow.class, "blockwiseInt4Int8Products", "block");
+    }
+
+    @Test
+    void correctInt8ActivationsMultipliedInFloatPass() {
+        KitRun run = KitRun.of(QuantizesCorrectly.class, "blockwiseInt4Int8Products");
+        assertEquals(List.of(), run.failures());
+        assertTrue(run.succeeded() > 50, run.succeeded() + " tests ran");
     }
 
     @Test
@@ -171,6 +189,27 @@ class KitCatchesFaultsTest {
         protected KernelBackend backend() {
             return FaultyBackend.with(FloatGemmKernel.class, new ReorderedSums.FloatGemm())
                     .replace(BlockwiseInt4Kernel.class, new ReorderedSums.BlockwiseInt4());
+        }
+    }
+
+    static final class TiesAwayFromZero extends KernelBackendConformance {
+        @Override
+        protected KernelBackend backend() {
+            return FaultyBackend.with(BlockwiseInt4Int8Kernel.class, new Int4Int8Faults.TiesAwayFromZero());
+        }
+    }
+
+    static final class ScalesPerRow extends KernelBackendConformance {
+        @Override
+        protected KernelBackend backend() {
+            return FaultyBackend.with(BlockwiseInt4Int8Kernel.class, new Int4Int8Faults.ScalesPerRow());
+        }
+    }
+
+    static final class QuantizesCorrectly extends KernelBackendConformance {
+        @Override
+        protected KernelBackend backend() {
+            return FaultyBackend.with(BlockwiseInt4Int8Kernel.class, new Int4Int8Faults.Correct());
         }
     }
 }

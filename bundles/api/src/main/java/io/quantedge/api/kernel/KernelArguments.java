@@ -78,6 +78,40 @@ public final class KernelArguments {
      * The error for a packed operand made by another backend (or of another kind): packed layouts
      * are private to the kernel that made them.
      */
+    /**
+     * Refuses MatMulNBits weights whose parts do not fit together (see {@link BlockwiseInt4Kernel}):
+     * K and N positive, a block size that is a power of two from 16, and exactly as many weight
+     * bytes, scales and zero-point bytes as K, N and the block size call for.
+     *
+     * @since 1.3
+     */
+    public static void requireBlockwiseInt4(byte[] quantized, float[] scales, byte[] zeroPoints, int k, int n,
+                                            int blockSize) {
+        Objects.requireNonNull(quantized, "quantized");
+        Objects.requireNonNull(scales, "scales");
+        if (k <= 0 || n <= 0) {
+            throw new IllegalArgumentException("K and N must be positive, got K=" + k + ", N=" + n);
+        }
+        if (blockSize < 16 || Integer.bitCount(blockSize) != 1) {
+            throw new IllegalArgumentException("block size " + blockSize + " is not a power of two >= 16");
+        }
+        long blocks = (k + (long) blockSize - 1) / blockSize;
+        requireLength("quantized weights", quantized.length, n * blocks * (blockSize / 2),
+                "N * ceil(K / blockSize) * blockSize / 2 bytes");
+        requireLength("scales", scales.length, n * blocks, "N * ceil(K / blockSize)");
+        if (zeroPoints != null) {
+            requireLength("zero points", zeroPoints.length, n * ((blocks + 1) / 2),
+                    "N * ceil(ceil(K / blockSize) / 2) bytes, or none for the default 8");
+        }
+    }
+
+    private static void requireLength(String what, int actual, long expected, String rule) {
+        if (actual != expected) {
+            throw new IllegalArgumentException(what + ": " + actual + " given, " + expected + " expected (" + rule
+                    + ")");
+        }
+    }
+
     public static IllegalArgumentException foreignPacking(String operand, Object packed, String expected,
                                                           String backend) {
         return new IllegalArgumentException(operand + " is " + (packed == null ? "null" : "a "

@@ -22,7 +22,11 @@ public interface KernelBackend {
     String GEMM = "Gemm";
     /** Integer products, e.g. {@code OpSignature.of(INT_GEMM, UINT8, INT8)}, served by {@link Int8GemmKernel}. */
     String INT_GEMM = "IntegerGemm";
-    /** 4-bit block-quantized weights: {@code OpSignature.of(MATMUL_NBITS, FP32, UINT4)}, by {@link BlockwiseInt4Kernel}. */
+    /**
+     * 4-bit block-quantized weights: {@code OpSignature.of(MATMUL_NBITS, FP32, UINT4)}, by {@link BlockwiseInt4Kernel};
+     * with activations quantized to int8 ({@code accuracy_level = 4}), {@code OpSignature.of(MATMUL_NBITS, INT8, UINT4)},
+     * by {@link BlockwiseInt4Int8Kernel}.
+     */
     String MATMUL_NBITS = "MatMulNBits";
 
     /** Stable, short name, such as "scalar" or "native-avx512vnni"; shown in reports and status. */

@@ -4,7 +4,6 @@ import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 import java.lang.ref.Reference;
-import java.util.Objects;
 
 /**
  * MatMulNBits in native code. The weights stay 4-bit in native memory (MatMulNBits' own nibble
@@ -23,22 +22,7 @@ final class NativeInt4Blockwise implements BlockwiseInt4Kernel {
 
     @Override
     public PackedMatrix pack(byte[] quantized, float[] scales, byte[] zeroPoints, int k, int n, int blockSize) {
-        Objects.requireNonNull(quantized, "quantized");
-        Objects.requireNonNull(scales, "scales");
-        if (k <= 0 || n <= 0) {
-            throw new IllegalArgumentException("K and N must be positive, got K=" + k + ", N=" + n);
-        }
-        if (blockSize < 16 || Integer.bitCount(blockSize) != 1) {
-            throw new IllegalArgumentException("block size " + blockSize + " is not a power of two >= 16");
-        }
-        long blocks = (k + (long) blockSize - 1) / blockSize;
-        requireLength("quantized weights", quantized.length, n * blocks * (blockSize / 2),
-                "N * ceil(K / blockSize) * blockSize / 2 bytes");
-        requireLength("scales", scales.length, n * blocks, "N * ceil(K / blockSize)");
-        if (zeroPoints != null) {
-            requireLength("zero points", zeroPoints.length, n * ((blocks + 1) / 2),
-                    "N * ceil(ceil(K / blockSize) / 2) bytes, or none for the default 8");
-        }
+        KernelArguments.requireBlockwiseInt4(quantized, scales, zeroPoints, k, n, blockSize);
         return new NativePackedMatrix(NativePackedMatrix.Kind.INT4, k, n,
                 NativeKernels.packInt4(quantized, scales, zeroPoints, k, n, blockSize));
     }
@@ -58,13 +42,6 @@ final class NativeInt4Blockwise implements BlockwiseInt4Kernel {
                     weights.address(), m, first, first + count, a, aOffset, lda, c, cOffset, ldc));
         } finally {
             Reference.reachabilityFence(weights);
-        }
-    }
-
-    private static void requireLength(String what, int actual, long expected, String rule) {
-        if (actual != expected) {
-            throw new IllegalArgumentException(what + ": " + actual + " given, " + expected + " expected (" + rule
-                    + ")");
         }
     }
 }

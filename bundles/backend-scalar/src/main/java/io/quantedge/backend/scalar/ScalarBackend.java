@@ -5,6 +5,7 @@ import static io.quantedge.api.tensor.DataType.INT8;
 import static io.quantedge.api.tensor.DataType.UINT4;
 import static io.quantedge.api.tensor.DataType.UINT8;
 
+import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
@@ -29,12 +30,14 @@ public final class ScalarBackend implements KernelBackend {
             OpSignature.of(INT_GEMM, INT8, UINT8),
             OpSignature.of(INT_GEMM, UINT8, INT8),
             OpSignature.of(INT_GEMM, UINT8, UINT8),
-            OpSignature.of(MATMUL_NBITS, FP32, UINT4));
+            OpSignature.of(MATMUL_NBITS, FP32, UINT4),
+            OpSignature.of(MATMUL_NBITS, INT8, UINT4));
 
     private final Map<Class<?>, Object> kernels = Map.of(
             FloatGemmKernel.class, new ScalarFloatGemm(),
             Int8GemmKernel.class, new ScalarInt8Gemm(),
-            BlockwiseInt4Kernel.class, new ScalarInt4Blockwise());
+            BlockwiseInt4Kernel.class, new ScalarInt4Blockwise(),
+            BlockwiseInt4Int8Kernel.class, new ScalarInt4Int8Blockwise());
 
     @Override
     public String name() {

@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
@@ -35,7 +36,8 @@ class ScalarBackendTest {
                 OpSignature.of(KernelBackend.INT_GEMM, INT8, UINT8),
                 OpSignature.of(KernelBackend.INT_GEMM, UINT8, INT8),
                 OpSignature.of(KernelBackend.INT_GEMM, UINT8, UINT8),
-                OpSignature.of(KernelBackend.MATMUL_NBITS, FP32, UINT4));
+                OpSignature.of(KernelBackend.MATMUL_NBITS, FP32, UINT4),
+                OpSignature.of(KernelBackend.MATMUL_NBITS, INT8, UINT4));
         assertEquals(served, backend.supportedOps());
         served.forEach(op -> assertTrue(backend.supports(op), op::toString));
     }
@@ -55,6 +57,7 @@ class ScalarBackendTest {
         assertInstanceOf(ScalarFloatGemm.class, backend.kernel(FloatGemmKernel.class).orElseThrow());
         assertInstanceOf(ScalarInt8Gemm.class, backend.kernel(Int8GemmKernel.class).orElseThrow());
         assertInstanceOf(ScalarInt4Blockwise.class, backend.kernel(BlockwiseInt4Kernel.class).orElseThrow());
+        assertInstanceOf(ScalarInt4Int8Blockwise.class, backend.kernel(BlockwiseInt4Int8Kernel.class).orElseThrow());
         assertTrue(backend.kernel(Object.class).isEmpty());
         assertTrue(backend.kernel(Runnable.class).isEmpty());
     }

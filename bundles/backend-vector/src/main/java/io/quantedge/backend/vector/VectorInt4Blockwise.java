@@ -9,7 +9,6 @@ import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.KernelArguments;
 import io.quantedge.api.kernel.PackedMatrix;
 import java.util.Arrays;
-import java.util.Objects;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -42,24 +41,10 @@ final class VectorInt4Blockwise implements BlockwiseInt4Kernel {
 
     @Override
     public PackedMatrix pack(byte[] quantized, float[] scales, byte[] zeroPoints, int k, int n, int blockSize) {
-        Objects.requireNonNull(quantized, "quantized");
-        Objects.requireNonNull(scales, "scales");
-        if (k <= 0 || n <= 0) {
-            throw new IllegalArgumentException("K and N must be positive, got K=" + k + ", N=" + n);
-        }
-        if (blockSize < 16 || Integer.bitCount(blockSize) != 1) {
-            throw new IllegalArgumentException("block size " + blockSize + " is not a power of two >= 16");
-        }
+        KernelArguments.requireBlockwiseInt4(quantized, scales, zeroPoints, k, n, blockSize);
         int blocks = (k + blockSize - 1) / blockSize;
         int half = blockSize / 2;
-        requireLength("quantized weights", quantized.length, (long) n * blocks * half,
-                "N * ceil(K / blockSize) * blockSize / 2 bytes");
-        requireLength("scales", scales.length, (long) n * blocks, "N * ceil(K / blockSize)");
         int zeroPointBytesPerColumn = (blocks + 1) / 2;
-        if (zeroPoints != null) {
-            requireLength("zero points", zeroPoints.length, (long) n * zeroPointBytesPerColumn,
-                    "N * ceil(ceil(K / blockSize) / 2) bytes, or none for the default 8");
-        }
         byte[] nibbles = new byte[quantized.length + KernelSpecies.BYTE_OVERREAD];
         byte[] blockZeroPoints = new byte[n * blocks];
         for (int j = 0; j < n; j++) {
@@ -169,12 +154,5 @@ final class VectorInt4Blockwise implements BlockwiseInt4Kernel {
     private static int nibble(byte[] packed, int byteOffset, int index) {
         int twoValues = packed[byteOffset + (index >> 1)];
         return (index & 1) == 0 ? twoValues & 0x0F : (twoValues >> 4) & 0x0F;
-    }
-
-    private static void requireLength(String what, int actual, long expected, String rule) {
-        if (actual != expected) {
-            throw new IllegalArgumentException(what + ": " + actual + " given, " + expected + " expected (" + rule
-                    + ")");
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.quantedge.engine.ops;
 
+import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.KernelBackend;
 import io.quantedge.api.kernel.OpSignature;
@@ -18,24 +19,44 @@ import java.util.List;
 /**
  * com.microsoft MatMulNBits with 4-bit weights: {@code Y = A x dequant(B)^T (+ bias)}, B stored
  * [N][ceil(K / block)][block / 2] with per-block float scales and optional packed 4-bit zero
- * points (default 8). The weights are packed once for the chosen backend.
+ * points (default 8). The weights are packed once for the chosen backend. With
+ * {@code accuracy_level} 4 the model allows int8 activations, and the product runs on a
+ * {@link BlockwiseInt4Int8Kernel} as it does in ONNX Runtime; otherwise in single precision.
  */
 final class MatMulNBitsOp implements Operator {
+    /** The accuracy_level from which MatMulNBits may quantize A to int8. */
+    private static final long INT8_ACCURACY_LEVEL = 4;
+
     private final NodeContext node;
     private final int k;
     private final int n;
-    private final Selection<BlockwiseInt4Kernel> kernel;
+    private final String backend;
+    private final Product product;
     private final PackedMatrix weights;
     private final Value bias;
 
-    private MatMulNBitsOp(NodeContext node, int k, int n, Selection<BlockwiseInt4Kernel> kernel, PackedMatrix weights,
+    private MatMulNBitsOp(NodeContext node, int k, int n, String backend, Product product, PackedMatrix weights,
                           Value bias) {
         this.node = node;
         this.k = k;
         this.n = n;
-        this.kernel = kernel;
+        this.backend = backend;
+        this.product = product;
         this.weights = weights;
         this.bias = bias;
+    }
+
+    /** The chosen kernel's matmul, whichever interface it has. */
+    @FunctionalInterface
+    private interface Product {
+        void matmul(int m, int n, int k, float[] a, int aOffset, int lda, PackedMatrix w, float[] c, int cOffset,
+                    int ldc);
+    }
+
+    /** The chosen kernel's pack, whichever interface it has. */
+    @FunctionalInterface
+    private interface Packing {
+        PackedMatrix pack(byte[] quantized, float[] scales, byte[] zeroPoints, int k, int n, int blockSize);
     }
 
     static Operator create(NodeContext node) throws ModelLoadException {
@@ -60,21 +81,39 @@ final class MatMulNBitsOp implements Operator {
             throw node.error(Code.UNSUPPORTED, "B " + b + ", scales " + scales + ", zero points " + zeros
                     + " (uint8, FP32 and packed uint8 zero points are supported)");
         }
-        OpSignature signature = OpSignature.of(KernelBackend.MATMUL_NBITS, DataType.FP32, DataType.UINT4);
-        Selection<BlockwiseInt4Kernel> kernel = node.kernels().select(signature, BlockwiseInt4Kernel.class)
-                .orElseThrow(() -> node.error(Code.UNSUPPORTED, "no kernel backend computes " + signature));
+        String backend;
+        Product product;
+        Packing packing;
+        if (node.intAttr("accuracy_level", 0) >= INT8_ACCURACY_LEVEL) {
+            Selection<BlockwiseInt4Int8Kernel> kernel = select(node, DataType.INT8, BlockwiseInt4Int8Kernel.class);
+            backend = kernel.backend();
+            product = kernel.kernel()::matmul;
+            packing = kernel.kernel()::pack;
+        } else {
+            Selection<BlockwiseInt4Kernel> kernel = select(node, DataType.FP32, BlockwiseInt4Kernel.class);
+            backend = kernel.backend();
+            product = kernel.kernel()::matmul;
+            packing = kernel.kernel()::pack;
+        }
         byte[] quantized = Arrays.copyOfRange(b.bytes(), b.offset(), b.offset() + b.size());
         float[] s = Arrays.copyOfRange(scales.floats(), scales.offset(), scales.offset() + scales.size());
         byte[] z = zeros == null ? null : Arrays.copyOfRange(zeros.bytes(), zeros.offset(), zeros.offset() + zeros.size());
         PackedMatrix packed;
         try {
-            packed = kernel.kernel().pack(quantized, s, z, k, n, blockSize);
+            packed = packing.pack(quantized, s, z, k, n, blockSize);
         } catch (IllegalArgumentException e) {
             throw node.error(Code.INVALID_GRAPH, "weights do not match K=" + k + ", N=" + n + ", block_size="
                     + blockSize + ": " + e.getMessage());
         }
         Value bias = node.hasInput(5) ? node.requireConstantInput(5, "the bias") : null;
-        return new MatMulNBitsOp(node, k, n, kernel, packed, bias);
+        return new MatMulNBitsOp(node, k, n, backend, product, packed, bias);
+    }
+
+    private static <K> Selection<K> select(NodeContext node, DataType activations, Class<K> kernelType)
+            throws ModelLoadException {
+        OpSignature signature = OpSignature.of(KernelBackend.MATMUL_NBITS, activations, DataType.UINT4);
+        return node.kernels().select(signature, kernelType)
+                .orElseThrow(() -> node.error(Code.UNSUPPORTED, "no kernel backend computes " + signature));
     }
 
     @Override
@@ -93,7 +132,7 @@ final class MatMulNBitsOp implements Operator {
         Value a = inputs[0];
         Value y = outputs[0];
         int m = a.size() / k;
-        kernel.kernel().matmul(m, n, k, a.floats(), a.offset(), k, weights, y.floats(), y.offset(), n);
+        product.matmul(m, n, k, a.floats(), a.offset(), k, weights, y.floats(), y.offset(), n);
         if (bias != null) {
             float[] out = y.floats();
             for (int r = 0; r < m; r++) {
@@ -106,7 +145,7 @@ final class MatMulNBitsOp implements Operator {
 
     @Override
     public String backend() {
-        return kernel.backend();
+        return backend;
     }
 
     @Override
