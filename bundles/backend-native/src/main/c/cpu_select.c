@@ -44,10 +44,11 @@ static uint32_t detect(void) {
 }
 
 static const qe_kernel_set KERNEL_SETS[QE_VARIANT_COUNT] = {
-    [QE_VARIANT_PORTABLE] = {"portable", qe_int8_dot_portable, qe_float_gemm_portable, qe_int4_matmul_portable},
-    [QE_VARIANT_AVX2] = {"avx2", qe_int8_dot_avx2, qe_float_gemm_avx2, qe_int4_matmul_avx2},
+    [QE_VARIANT_PORTABLE] = {"portable", qe_int8_dot_portable, qe_float_gemm_portable, qe_int4_matmul_portable,
+                              qe_int4q8_matmul_portable},
+    [QE_VARIANT_AVX2] = {"avx2", qe_int8_dot_avx2, qe_float_gemm_avx2, qe_int4_matmul_avx2, qe_int4q8_matmul_avx2},
     [QE_VARIANT_AVX512_VNNI] = {"avx512vnni", qe_int8_dot_avx512vnni, qe_float_gemm_avx512vnni,
-                                qe_int4_matmul_avx512vnni},
+                                qe_int4_matmul_avx512vnni, qe_int4q8_matmul_avx512vnni},
 };
 
 #elif defined(__aarch64__)
@@ -66,9 +67,11 @@ static uint32_t detect(void) {
 }
 
 static const qe_kernel_set KERNEL_SETS[QE_VARIANT_COUNT] = {
-    [QE_VARIANT_PORTABLE] = {"portable", qe_int8_dot_portable, qe_float_gemm_portable, qe_int4_matmul_portable},
-    [QE_VARIANT_NEON] = {"neon", qe_int8_dot_neon, qe_float_gemm_neon, qe_int4_matmul_neon},
-    [QE_VARIANT_DOTPROD] = {"dotprod", qe_int8_dot_dotprod, qe_float_gemm_dotprod, qe_int4_matmul_dotprod},
+    [QE_VARIANT_PORTABLE] = {"portable", qe_int8_dot_portable, qe_float_gemm_portable, qe_int4_matmul_portable,
+                              qe_int4q8_matmul_portable},
+    [QE_VARIANT_NEON] = {"neon", qe_int8_dot_neon, qe_float_gemm_neon, qe_int4_matmul_neon, qe_int4q8_matmul_neon},
+    [QE_VARIANT_DOTPROD] = {"dotprod", qe_int8_dot_dotprod, qe_float_gemm_dotprod, qe_int4_matmul_dotprod,
+                              qe_int4q8_matmul_dotprod},
 };
 
 #else
@@ -77,7 +80,8 @@ static uint32_t detect(void) {
 }
 
 static const qe_kernel_set KERNEL_SETS[QE_VARIANT_COUNT] = {
-    [QE_VARIANT_PORTABLE] = {"portable", qe_int8_dot_portable, qe_float_gemm_portable, qe_int4_matmul_portable},
+    [QE_VARIANT_PORTABLE] = {"portable", qe_int8_dot_portable, qe_float_gemm_portable, qe_int4_matmul_portable,
+                              qe_int4q8_matmul_portable},
 };
 #endif
 

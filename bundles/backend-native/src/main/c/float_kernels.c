@@ -7,22 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
-#if defined(__AVX2__) || defined(__AVX512F__)
-#include <immintrin.h>
-#elif defined(__ARM_NEON)
-#include <arm_neon.h>
-#endif
-
-#ifndef QE_SUFFIX
-#error "compile with -DQE_SUFFIX=<variant>"
-#endif
-#define QE_CAT2(a, b) a##_##b
-#define QE_CAT(a, b) QE_CAT2(a, b)
-#define QE_NAME(base) QE_CAT(base, QE_SUFFIX)
-
-typedef float v16f __attribute__((vector_size(64), aligned(64)));
-typedef float v16f_unaligned __attribute__((vector_size(64), aligned(4)));
-typedef int32_t v16i __attribute__((vector_size(64), aligned(64)));
+#include "vector_types.h"
 
 /* Rows per register tile: 4 rows x 2 panels keeps 8 accumulators, within every ISA's registers. */
 #define FLOAT_ROWS 4

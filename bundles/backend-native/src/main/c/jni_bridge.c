@@ -235,9 +235,9 @@ JNIEXPORT void JNICALL JNI_NAME(floatGemm)(JNIEnv *env, jclass type, jint varian
     free(result);
 }
 
-JNIEXPORT jlong JNICALL JNI_NAME(packInt4)(JNIEnv *env, jclass type, jbyteArray quantized, jfloatArray scales,
-                                           jbyteArray zero_points, jint k, jint n, jint block_size) {
-    (void) type;
+/* Packs MatMulNBits weights for the float (int8_activations = 0) or the int8-activation kernels. */
+static jlong pack_blockwise(JNIEnv *env, jbyteArray quantized, jfloatArray scales, jbyteArray zero_points, jint k,
+                            jint n, jint block_size, int int8_activations) {
     jbyte *nibbles = (*env)->GetPrimitiveArrayCritical(env, quantized, NULL);
     if (nibbles == NULL) {
         return 0;
@@ -245,11 +245,14 @@ JNIEXPORT jlong JNICALL JNI_NAME(packInt4)(JNIEnv *env, jclass type, jbyteArray 
     jfloat *scale_values = (*env)->GetPrimitiveArrayCritical(env, scales, NULL);
     jbyte *zero_values = zero_points == NULL || scale_values == NULL
             ? NULL : (*env)->GetPrimitiveArrayCritical(env, zero_points, NULL);
-    qe_int4_matrix *matrix = NULL;
+    void *matrix = NULL;
     int copied = scale_values != NULL && (zero_points == NULL || zero_values != NULL);
     if (copied) {
-        matrix = qe_pack_int4((const uint8_t *) nibbles, scale_values, (const uint8_t *) zero_values, k, n,
-                              block_size);
+        matrix = int8_activations
+                ? (void *) qe_pack_int4q8((const uint8_t *) nibbles, scale_values, (const uint8_t *) zero_values, k,
+                                          n, block_size)
+                : (void *) qe_pack_int4((const uint8_t *) nibbles, scale_values, (const uint8_t *) zero_values, k, n,
+                                        block_size);
     }
     if (zero_values != NULL) {
         (*env)->ReleasePrimitiveArrayCritical(env, zero_points, zero_values, JNI_ABORT);
@@ -262,6 +265,18 @@ JNIEXPORT jlong JNICALL JNI_NAME(packInt4)(JNIEnv *env, jclass type, jbyteArray 
         throw_out_of_memory(env);
     }
     return (jlong) (intptr_t) matrix;
+}
+
+JNIEXPORT jlong JNICALL JNI_NAME(packInt4)(JNIEnv *env, jclass type, jbyteArray quantized, jfloatArray scales,
+                                           jbyteArray zero_points, jint k, jint n, jint block_size) {
+    (void) type;
+    return pack_blockwise(env, quantized, scales, zero_points, k, n, block_size, 0);
+}
+
+JNIEXPORT jlong JNICALL JNI_NAME(packInt4Int8)(JNIEnv *env, jclass type, jbyteArray quantized, jfloatArray scales,
+                                               jbyteArray zero_points, jint k, jint n, jint block_size) {
+    (void) type;
+    return pack_blockwise(env, quantized, scales, zero_points, k, n, block_size, 1);
 }
 
 JNIEXPORT void JNICALL JNI_NAME(int4Matmul)(JNIEnv *env, jclass type, jint variant, jlong packed, jint m, jint j0,
@@ -288,5 +303,34 @@ JNIEXPORT void JNICALL JNI_NAME(int4Matmul)(JNIEnv *env, jclass type, jint varia
         }
         free(a_copy);
     }
+    free(result);
+}
+
+JNIEXPORT void JNICALL JNI_NAME(int4Int8Matmul)(JNIEnv *env, jclass type, jint variant, jlong packed, jint m,
+                                                jint j0, jint j1, jfloatArray a, jint a_offset, jint lda,
+                                                jfloatArray c, jint c_offset, jint ldc) {
+    (void) type;
+    const qe_kernel_set *kernels = kernels_or_throw(env, variant);
+    const qe_int4q8_matrix *w = (const qe_int4q8_matrix *) (intptr_t) packed;
+    if (kernels == NULL || m == 0 || j1 <= j0) {
+        return;
+    }
+    long ld_result = j1 - j0;
+    long lanes = (long) m * w->chunks * 16;
+    float *result = malloc(sizeof(float) * (size_t) m * ld_result);
+    qe_int4q8_rows rows = {malloc((size_t) lanes * 8), malloc(sizeof(float) * (size_t) lanes),
+                           malloc(sizeof(int32_t) * (size_t) lanes)};
+    float *a_copy = NULL;
+    if (result == NULL || rows.values == NULL || rows.lane_scales == NULL || rows.lane_sums == NULL) {
+        throw_out_of_memory(env);
+    } else if ((a_copy = copy_rows(env, a, a_offset, lda, m, w->k, w->k)) != NULL) {
+        qe_int4q8_prepare_rows(w, a_copy, w->k, m, &rows);
+        kernels->int4q8_matmul(w, &rows, m, j0, j1, result);
+        store_rows(env, c, c_offset, ldc, m, j0, j1, result, ld_result, 0);
+    }
+    free(a_copy);
+    free(rows.values);
+    free(rows.lane_scales);
+    free(rows.lane_sums);
     free(result);
 }

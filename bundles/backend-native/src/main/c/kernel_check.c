@@ -1,7 +1,7 @@
 /*
  * A stand-alone check of every kernel variant the CPU supports against plain C written from the
  * definitions, for targets where the Java tests cannot run (aarch64 under qemu-user at build time).
- * Exit status 0 when all agree: int8 bit for bit, float and int4 within a relative tolerance.
+ * Exit status 0 when all agree: int8 bit for bit, float and 4-bit products within a relative tolerance.
  */
 #include <math.h>
 #include <stdio.h>
@@ -129,6 +129,67 @@ static int check_int4(const qe_kernel_set *kernels, int m, int n, int k, int blo
     return failures;
 }
 
+/* 4-bit weights times int8 activations, the activations quantized here from the contract's words. */
+static int check_int4q8(const qe_kernel_set *kernels, int m, int n, int k, int block_size, int with_zero_points) {
+    int blocks = (k + block_size - 1) / block_size;
+    long padded = (long) blocks * block_size;
+    uint8_t *q = malloc((size_t) n * padded / 2);
+    float *scales = malloc(sizeof(float) * (size_t) n * blocks);
+    uint8_t *zeros = malloc((size_t) n * ((blocks + 1) / 2));
+    float *a = malloc(sizeof(float) * (size_t) m * k + 1);
+    for (long i = 0; i < (long) n * padded / 2; i++) q[i] = (uint8_t) next_random();
+    for (long i = 0; i < (long) n * blocks; i++) scales[i] = random_float() * 0.1f;
+    for (long i = 0; i < (long) n * ((blocks + 1) / 2); i++) zeros[i] = (uint8_t) next_random();
+    /* Magnitudes from 2^-6 to 2^6, so blocks get different scales. */
+    for (long i = 0; i < (long) m * k; i++) a[i] = ldexpf(random_float(), (int) (next_random() % 13) - 6);
+    qe_int4q8_matrix *packed = qe_pack_int4q8(q, scales, with_zero_points ? zeros : NULL, k, n, block_size);
+    qe_int4q8_rows rows = {
+        malloc((size_t) m * packed->chunks * 128), malloc(sizeof(float) * (size_t) m * packed->chunks * 16),
+        malloc(sizeof(int32_t) * (size_t) m * packed->chunks * 16)};
+    qe_int4q8_prepare_rows(packed, a, k, m, &rows);
+    float *c = malloc(sizeof(float) * (size_t) m * n);
+    kernels->int4q8_matmul(packed, &rows, m, 0, n, c);
+    int *levels = malloc(sizeof(int) * (size_t) k);
+    float *row_scales = malloc(sizeof(float) * (size_t) blocks);
+    int failures = 0;
+    for (int i = 0; i < m && failures == 0; i++) {
+        for (int block = 0; block < blocks; block++) {
+            float amax = 0;
+            for (int p = block * block_size; p < k && p < (block + 1) * block_size; p++) {
+                amax = fmaxf(amax, fabsf(a[(long) i * k + p]));
+            }
+            row_scales[block] = amax / 127.0f;
+            for (int p = block * block_size; p < k && p < (block + 1) * block_size; p++) {
+                float level = amax == 0 ? 0 : rintf(a[(long) i * k + p] * (1.0f / row_scales[block]));
+                levels[p] = (int) fmaxf(-127.0f, fminf(127.0f, level));
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            double expected = 0, magnitude = 0;
+            for (int p = 0; p < k; p++) {
+                int block = p / block_size;
+                uint8_t two = q[(long) j * padded / 2 + p / 2];
+                int nibble = p % 2 == 0 ? two & 0x0F : two >> 4;
+                uint8_t zero_pair = zeros[(long) j * ((blocks + 1) / 2) + block / 2];
+                int zero = !with_zero_points ? 8 : block % 2 == 0 ? zero_pair & 0x0F : zero_pair >> 4;
+                double product = (double) (scales[(long) j * blocks + block] * row_scales[block])
+                        * (nibble - zero) * levels[p];
+                expected += product;
+                magnitude += fabs(product);
+            }
+            if (fabs(c[i * n + j] - expected) > 1e-5 * magnitude + 1e-30) {
+                fprintf(stderr, "%s int4q8 %dx%dx%d/%d: C[%d][%d] = %g, expected %g\n", kernels->name, m, n, k,
+                        block_size, i, j, c[i * n + j], expected);
+                failures++;
+                break;
+            }
+        }
+    }
+    free(q); free(scales); free(zeros); free(a); free(packed); free(c); free(levels); free(row_scales);
+    free(rows.values); free(rows.lane_scales); free(rows.lane_sums);
+    return failures;
+}
+
 /* Requantization (one implementation for all variants) against its definition, ties and NaN included. */
 static int check_requantize(void) {
     enum { N = 67 };
@@ -183,6 +244,10 @@ int main(void) {
             failures += check_int4(kernels, m, n, k, 16, 0);
             failures += check_int4(kernels, m, n, k, 32, 1);
             failures += check_int4(kernels, m, n, k, 128, 1);
+            failures += check_int4q8(kernels, m, n, k, 16, 1);
+            failures += check_int4q8(kernels, m, n, k, 32, 0);
+            failures += check_int4q8(kernels, m, n, k, 64, 1);
+            failures += check_int4q8(kernels, m, n, k, 256, 0);
         }
         printf("kernel_check: variant %s checked\n", kernels->name);
     }

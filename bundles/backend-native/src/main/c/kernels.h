@@ -46,6 +46,36 @@ typedef struct {
 } qe_int4_matrix;
 
 /*
+ * MatMulNBits weights for int8 activations, read in chunks of 64 bytes (128 values, one 512-bit
+ * load): each column's nibbles as given (value 2t in the low, 2t + 1 in the high nibble of byte t),
+ * zero-padded to whole chunks; per column, the block scales and zero points (one byte each) padded
+ * with zeros to block_stride entries, and 16 more at the very end so a whole vector can be loaded
+ * from any block.
+ */
+typedef struct {
+    int64_t bytes;          /* the whole allocation, header included; first in every packed type */
+    int32_t k, n, block_size, blocks;
+    int32_t block_shift;    /* log2(block_size) */
+    int32_t chunks;         /* per column: ceil(blocks * block_size / 128) */
+    int32_t block_stride;   /* scales and zero points per column, >= every block a chunk touches */
+    int32_t default_zero;   /* 1 when no zero points were given (all 8) */
+    uint8_t *quantized;     /* n * chunks * 64 */
+    float *scales;          /* n * block_stride + 16 */
+    uint8_t *zero_points;   /* n * block_stride + 16 */
+} qe_int4q8_matrix;
+
+/*
+ * Rows of A quantized for qe_int4q8_matrix: per row, per chunk, the 64 even-indexed then the 64
+ * odd-indexed int8 values (so they line up with low and high nibbles), and per 8-value lane the
+ * activation scale of its block and the sum of its 8 quantized values (for the zero points).
+ */
+typedef struct {
+    int8_t *values;         /* m * chunks * 128 */
+    float *lane_scales;     /* m * chunks * 16 */
+    int32_t *lane_sums;     /* m * chunks * 16 */
+} qe_int4q8_rows;
+
+/*
  * dot[i][j] = sum over p of A'[i][p] * B'[p][j0 + j] in wrapping int32, for panels [first_panel,
  * first_panel + panel_count). A' is m rows of k_groups * 4 signed bytes (zero-padded); dot has
  * panel_count * 16 columns.
@@ -61,11 +91,16 @@ typedef void (*qe_float_gemm_fn)(const qe_float_matrix *b, const float *a, int m
    Returns 0, or -1 when out of memory. */
 typedef int (*qe_int4_matmul_fn)(const qe_int4_matrix *w, const float *a, int m, int j0, int j1, float *c);
 
+/* c[i][j] for columns [j0, j1) (c has j1 - j0 columns) from m prepared rows. */
+typedef void (*qe_int4q8_matmul_fn)(const qe_int4q8_matrix *w, const qe_int4q8_rows *a, int m, int j0, int j1,
+                                    float *c);
+
 typedef struct {
     const char *name;
     qe_int8_dot_fn int8_dot;
     qe_float_gemm_fn float_gemm;
     qe_int4_matmul_fn int4_matmul;
+    qe_int4q8_matmul_fn int4q8_matmul;
 } qe_kernel_set;
 
 /* Variant ids, shared with KernelVariant.java. */
@@ -91,7 +126,8 @@ void qe_requantize(int m, int n, const int32_t *acc, long ld_acc, const int32_t 
 #define QE_DECLARE_VARIANT(suffix)                                                                   \
     void qe_int8_dot_##suffix(const qe_int8_matrix *, const int8_t *, int, int, int, int32_t *);    \
     void qe_float_gemm_##suffix(const qe_float_matrix *, const float *, int, int, int, float *);    \
-    int qe_int4_matmul_##suffix(const qe_int4_matrix *, const float *, int, int, int, float *);
+    int qe_int4_matmul_##suffix(const qe_int4_matrix *, const float *, int, int, int, float *);      \
+    void qe_int4q8_matmul_##suffix(const qe_int4q8_matrix *, const qe_int4q8_rows *, int, int, int, float *);
 QE_DECLARE_VARIANT(portable)
 QE_DECLARE_VARIANT(avx2)
 QE_DECLARE_VARIANT(avx512vnni)
@@ -104,6 +140,12 @@ qe_int8_matrix *qe_pack_int8(const int8_t *b, long ldb, int k, int n, int is_sig
 qe_float_matrix *qe_pack_float(const float *b, long ldb, int k, int n);
 qe_int4_matrix *qe_pack_int4(const uint8_t *quantized, const float *scales, const uint8_t *zero_points, int k, int n,
                              int block_size);
+
+qe_int4q8_matrix *qe_pack_int4q8(const uint8_t *quantized, const float *scales, const uint8_t *zero_points, int k,
+                                 int n, int block_size);
+
+/* Quantizes m rows of a (k floats each, lda apart) per block as BlockwiseInt4Int8Kernel defines (int4q8.c). */
+void qe_int4q8_prepare_rows(const qe_int4q8_matrix *w, const float *a, long lda, int m, qe_int4q8_rows *rows);
 
 /* The int8 product around a variant's dot kernel (int8_gemm.c). */
 long qe_int8_a_stride(const qe_int8_matrix *b);

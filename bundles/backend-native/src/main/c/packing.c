@@ -119,3 +119,50 @@ qe_int4_matrix *qe_pack_int4(const uint8_t *quantized, const float *scales, cons
     }
     return matrix;
 }
+
+qe_int4q8_matrix *qe_pack_int4q8(const uint8_t *quantized, const float *scales, const uint8_t *zero_points, int k,
+                                 int n, int block_size) {
+    int blocks = (k + block_size - 1) / block_size;
+    int shift = __builtin_ctz((unsigned) block_size);
+    long column_values = (long) blocks * block_size;
+    int chunks = (int) ((column_values + 127) / 128);
+    /* Blocks a column's chunks reach: all of them when blocks are up to a chunk long, else as given. */
+    int block_stride = block_size <= 128 ? (int) (((long) chunks * 128) >> shift) : blocks;
+    size_t header = aligned_size(sizeof(qe_int4q8_matrix));
+    size_t nibble_bytes = aligned_size((size_t) n * chunks * 64);
+    size_t block_entries = (size_t) n * block_stride + 16;
+    size_t scale_bytes = aligned_size(block_entries * sizeof(float));
+    size_t zero_bytes = aligned_size(block_entries);
+    uint8_t *memory = allocate_zeroed(header + nibble_bytes + scale_bytes + zero_bytes);
+    if (memory == NULL) {
+        return NULL;
+    }
+    qe_int4q8_matrix *matrix = (qe_int4q8_matrix *) memory;
+    matrix->bytes = (int64_t) (header + nibble_bytes + scale_bytes + zero_bytes);
+    matrix->k = k;
+    matrix->n = n;
+    matrix->block_size = block_size;
+    matrix->blocks = blocks;
+    matrix->block_shift = shift;
+    matrix->chunks = chunks;
+    matrix->block_stride = block_stride;
+    matrix->default_zero = zero_points == NULL;
+    matrix->quantized = memory + header;
+    matrix->scales = (float *) (memory + header + nibble_bytes);
+    matrix->zero_points = memory + header + nibble_bytes + scale_bytes;
+    int zero_bytes_per_column = (blocks + 1) / 2;
+    for (int j = 0; j < n; j++) {
+        memcpy(matrix->quantized + (long) j * chunks * 64, quantized + (long) j * column_values / 2,
+               (size_t) column_values / 2);
+        memcpy(matrix->scales + (long) j * block_stride, scales + (long) j * blocks, sizeof(float) * (size_t) blocks);
+        for (int block = 0; block < blocks; block++) {
+            uint8_t zero = 8;
+            if (zero_points != NULL) {
+                uint8_t two = zero_points[(long) j * zero_bytes_per_column + block / 2];
+                zero = block % 2 == 0 ? two & 0x0F : two >> 4;
+            }
+            matrix->zero_points[(long) j * block_stride + block] = zero;
+        }
+    }
+    return matrix;
+}

@@ -3,6 +3,7 @@ package io.quantedge.benchmarks;
 import io.quantedge.api.graph.Attribute;
 import io.quantedge.api.graph.Graph;
 import io.quantedge.api.graph.Node;
+import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
 import io.quantedge.api.kernel.KernelBackend;
@@ -33,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The kernels the backends exist for, per backend: INT8 GEMM 256x4096x4096, INT8 GEMV 4096x4096,
- * INT4 (block 32) GEMV 4096x4096 on float activations, and a quantized 3x3 convolution on a
- * 56x56x64 image through the engine (unfolding, product, requantization). One or all threads
+ * INT4 (block 32) GEMV 4096x4096 on float activations and on int8 activations (accuracy level 4),
+ * and a quantized 3x3 convolution on a 56x56x64 image through the engine (unfolding, product, requantization). One or all threads
  * (the native backend splits products over threads; the others use one).
  */
 @State(Scope.Benchmark)
@@ -49,13 +50,13 @@ public class KernelThroughputBenchmark {
     static double operations(String kernel) {
         return switch (kernel) {
             case "gemm-int8" -> 2.0 * 256 * 4096 * 4096;
-            case "gemv-int8", "gemv-int4" -> 2.0 * 4096 * 4096;
+            case "gemv-int8", "gemv-int4", "gemv-int4-int8" -> 2.0 * 4096 * 4096;
             case "conv3x3-int8" -> 2.0 * 56 * 56 * 64 * 64 * 9;
             default -> throw new IllegalArgumentException(kernel);
         };
     }
 
-    @Param({"gemm-int8", "gemv-int8", "gemv-int4", "conv3x3-int8"})
+    @Param({"gemm-int8", "gemv-int8", "gemv-int4", "gemv-int4-int8", "conv3x3-int8"})
     public String kernel;
 
     @Param({"scalar", "vector", "native"})
@@ -66,6 +67,7 @@ public class KernelThroughputBenchmark {
 
     private Int8GemmKernel int8;
     private BlockwiseInt4Kernel int4;
+    private BlockwiseInt4Int8Kernel int4Int8;
     private PackedMatrix packed;
     private byte[] a;
     private float[] aFloat;
@@ -92,15 +94,20 @@ public class KernelThroughputBenchmark {
                 random.nextBytes(a);
                 c = new int[m * n];
             }
-            case "gemv-int4" -> {
+            case "gemv-int4", "gemv-int4-int8" -> {
                 m = 1;
-                int4 = chosen.kernel(BlockwiseInt4Kernel.class).orElseThrow();
                 int block = 32;
                 byte[] q = new byte[n * (k / block) * (block / 2)];
                 random.nextBytes(q);
                 float[] scales = new float[n * (k / block)];
                 java.util.Arrays.fill(scales, 0.01f);
-                packed = int4.pack(q, scales, null, k, n, block);
+                if (kernel.equals("gemv-int4")) {
+                    int4 = chosen.kernel(BlockwiseInt4Kernel.class).orElseThrow();
+                    packed = int4.pack(q, scales, null, k, n, block);
+                } else {
+                    int4Int8 = chosen.kernel(BlockwiseInt4Int8Kernel.class).orElseThrow();
+                    packed = int4Int8.pack(q, scales, null, k, n, block);
+                }
                 aFloat = new float[k];
                 for (int i = 0; i < k; i++) {
                     aFloat[i] = (float) random.nextGaussian();
@@ -138,6 +145,10 @@ public class KernelThroughputBenchmark {
             }
             case "gemv-int4" -> {
                 int4.matmul(1, 4096, 4096, aFloat, 0, 4096, packed, cFloat, 0, 4096);
+                return cFloat;
+            }
+            case "gemv-int4-int8" -> {
+                int4Int8.matmul(1, 4096, 4096, aFloat, 0, 4096, packed, cFloat, 0, 4096);
                 return cFloat;
             }
             default -> {

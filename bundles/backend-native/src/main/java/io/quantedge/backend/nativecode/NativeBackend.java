@@ -5,6 +5,7 @@ import static io.quantedge.api.tensor.DataType.INT8;
 import static io.quantedge.api.tensor.DataType.UINT4;
 import static io.quantedge.api.tensor.DataType.UINT8;
 
+import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
@@ -39,7 +40,8 @@ public final class NativeBackend implements KernelBackend, AutoCloseable {
             OpSignature.of(INT_GEMM, INT8, UINT8),
             OpSignature.of(INT_GEMM, UINT8, INT8),
             OpSignature.of(INT_GEMM, UINT8, UINT8),
-            OpSignature.of(MATMUL_NBITS, FP32, UINT4));
+            OpSignature.of(MATMUL_NBITS, FP32, UINT4),
+            OpSignature.of(MATMUL_NBITS, INT8, UINT4));
 
     private final KernelVariant variant;
     private final ParallelColumns parallel;
@@ -64,7 +66,8 @@ public final class NativeBackend implements KernelBackend, AutoCloseable {
         this.kernels = Map.of(
                 Int8GemmKernel.class, new NativeInt8Gemm(variant, parallel),
                 FloatGemmKernel.class, new NativeFloatGemm(variant, parallel),
-                BlockwiseInt4Kernel.class, new NativeInt4Blockwise(variant, parallel));
+                BlockwiseInt4Kernel.class, new NativeInt4Blockwise(variant, parallel),
+                BlockwiseInt4Int8Kernel.class, new NativeInt4Int8Blockwise(variant, parallel));
     }
 
     /** The fastest variant this CPU runs, unless one is forced by label (configuration, then system property). */

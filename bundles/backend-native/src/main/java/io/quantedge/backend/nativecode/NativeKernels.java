@@ -38,4 +38,10 @@ final class NativeKernels {
     /** Columns [j0, j1). */
     static native void int4Matmul(int variant, long matrix, int m, int j0, int j1, float[] a, int aOffset, int lda,
                                   float[] c, int cOffset, int ldc);
+
+    static native long packInt4Int8(byte[] quantized, float[] scales, byte[] zeroPoints, int k, int n, int blockSize);
+
+    /** Columns [j0, j1), with A quantized to int8 per block. */
+    static native void int4Int8Matmul(int variant, long matrix, int m, int j0, int j1, float[] a, int aOffset,
+                                      int lda, float[] c, int cOffset, int ldc);
 }
