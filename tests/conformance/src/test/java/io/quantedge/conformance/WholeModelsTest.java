@@ -32,7 +32,7 @@ class WholeModelsTest {
     static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> otherModels() {
         return java.util.Arrays.stream(BACKENDS).flatMap(backend -> java.util.stream.Stream.of(
                 "mobilenetv2_like.onnx", "mobilenetv2_like_qdq.onnx", "transformer_block_nbits.onnx",
-                "transformer_block_nbits_zp.onnx")
+                "transformer_block_nbits_zp.onnx", "transformer_block_nbits_int8.onnx")
                 .map(model -> org.junit.jupiter.params.provider.Arguments.of(backend, model)));
     }
 
