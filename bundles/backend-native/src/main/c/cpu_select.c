@@ -69,12 +69,19 @@ static const qe_kernel_set KERNEL_SETS[QE_VARIANT_COUNT] = {
 #ifndef HWCAP_ASIMDDP
 #define HWCAP_ASIMDDP (1 << 20)
 #endif
+#ifndef HWCAP2_I8MM
+#define HWCAP2_I8MM (1 << 13)
+#endif
 
 static uint32_t detect(void) {
     /* Advanced SIMD is part of every aarch64 Linux target. */
     uint32_t supported = (1u << QE_VARIANT_PORTABLE) | (1u << QE_VARIANT_NEON);
     if (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) {
         supported |= 1u << QE_VARIANT_DOTPROD;
+        /* Its float and int4 kernels are dotprod's, so it needs that too. */
+        if (getauxval(AT_HWCAP2) & HWCAP2_I8MM) {
+            supported |= 1u << QE_VARIANT_I8MM;
+        }
     }
     return supported;
 }
@@ -83,6 +90,7 @@ static const qe_kernel_set KERNEL_SETS[QE_VARIANT_COUNT] = {
     [QE_VARIANT_PORTABLE] = {"portable", qe_int8_dot_portable, qe_float_gemm_portable, qe_int4_matmul_portable},
     [QE_VARIANT_NEON] = {"neon", qe_int8_dot_neon, qe_float_gemm_neon, qe_int4_matmul_neon},
     [QE_VARIANT_DOTPROD] = {"dotprod", qe_int8_dot_dotprod, qe_float_gemm_dotprod, qe_int4_matmul_dotprod},
+    [QE_VARIANT_I8MM] = {"i8mm", qe_int8_dot_i8mm, qe_float_gemm_dotprod, qe_int4_matmul_dotprod},
 };
 
 #else

@@ -2,10 +2,12 @@
  * A stand-alone check of every kernel variant the CPU supports against plain C written from the
  * definitions, for targets where the Java tests cannot run (aarch64 under qemu-user at build time).
  * Exit status 0 when all agree: int8 bit for bit, float and int4 within a relative tolerance.
+ * Arguments name variants that must be among those checked (kernel_check dotprod i8mm).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "kernels.h"
 
 static uint64_t random_state = 0x9E3779B97F4A7C15ull;
@@ -170,7 +172,24 @@ static int check_requantize(void) {
     return failures;
 }
 
-int main(void) {
+/* Each variant named on the command line must have been checked, not skipped as unsupported. */
+static int missing_variants(int count, char **labels) {
+    int missing = 0;
+    for (int i = 0; i < count; i++) {
+        int found = 0;
+        for (int variant = 0; variant < QE_VARIANT_COUNT; variant++) {
+            const qe_kernel_set *kernels = qe_kernel_set_for(variant);
+            found |= kernels != NULL && strcmp(kernels->name, labels[i]) == 0;
+        }
+        if (!found) {
+            fprintf(stderr, "kernel_check: variant %s is required but this CPU (or emulator) lacks it\n", labels[i]);
+            missing++;
+        }
+    }
+    return missing;
+}
+
+int main(int argc, char **argv) {
     static const int shapes[][3] = {{1, 1, 1}, {1, 17, 5}, {3, 16, 4}, {9, 33, 67}, {17, 48, 129}, {2, 7, 300},
                                     {1, 64, 1024}, {13, 31, 3}, {1, 9, 300}};
     int failures = 0, variants = 0;
@@ -206,6 +225,7 @@ int main(void) {
         printf("kernel_check: variant %s checked\n", kernels->name);
     }
     failures += check_requantize();
+    failures += missing_variants(argc - 1, argv + 1);
     printf("kernel_check: %d variant(s) and requantization, %d failure(s)\n", variants, failures);
     return failures == 0 ? 0 : 1;
 }

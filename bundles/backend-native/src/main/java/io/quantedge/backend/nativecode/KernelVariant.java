@@ -16,7 +16,8 @@ enum KernelVariant {
     AVX512_VNNI(2, "avx512vnni", Set.of("avx512f", "avx512bw", "avx512_vnni")),
     AMX(5, "amx", Set.of("amx_tile", "amx_int8", "avx512f", "avx512bw", "avx512_vnni")),
     NEON(3, "neon", Set.of("asimd")),
-    DOTPROD(4, "dotprod", Set.of("asimd", "asimddp"));
+    DOTPROD(4, "dotprod", Set.of("asimd", "asimddp")),
+    I8MM(6, "i8mm", Set.of("asimd", "asimddp", "i8mm"));
 
     private final int id;
     private final String label;
