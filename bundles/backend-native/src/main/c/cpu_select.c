@@ -9,6 +9,12 @@
 
 #if defined(__x86_64__)
 #include <cpuid.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+/* Linux hands out the 8 KiB AMX tile state only to processes that ask (arch_prctl(2)). */
+#define ARCH_REQ_XCOMP_PERM 0x1023
+#define XFEATURE_XTILEDATA 18
 
 static uint64_t enabled_register_state(void) {
     uint32_t eax, edx;
@@ -34,11 +40,18 @@ static uint32_t detect(void) {
     int has_avx512f = (ebx >> 16) & 1;
     int has_avx512bw = (ebx >> 30) & 1;
     int has_avx512_vnni = (ecx >> 11) & 1;
+    int has_amx_int8 = (edx >> 24 & 1) && (edx >> 25 & 1);  /* amx-tile, amx-int8 */
+    int os_saves_tiles = (xcr0 & 0x60000) == 0x60000;       /* XTILECFG and XTILEDATA */
     if (os_saves_ymm && has_avx2 && has_fma) {
         supported |= 1u << QE_VARIANT_AVX2;
     }
     if (os_saves_zmm && has_avx512f && has_avx512bw && has_avx512_vnni && has_fma) {
         supported |= 1u << QE_VARIANT_AVX512_VNNI;
+    }
+    /* The permission is process-wide and must come before the first tile instruction, else SIGILL. */
+    if ((supported >> QE_VARIANT_AVX512_VNNI & 1) && has_amx_int8 && os_saves_tiles
+            && syscall(SYS_arch_prctl, ARCH_REQ_XCOMP_PERM, XFEATURE_XTILEDATA) == 0) {
+        supported |= 1u << QE_VARIANT_AMX;
     }
     return supported;
 }
@@ -49,6 +62,8 @@ static const qe_kernel_set KERNEL_SETS[QE_VARIANT_COUNT] = {
     [QE_VARIANT_AVX2] = {"avx2", qe_int8_dot_avx2, qe_float_gemm_avx2, qe_int4_matmul_avx2, qe_int4q8_matmul_avx2},
     [QE_VARIANT_AVX512_VNNI] = {"avx512vnni", qe_int8_dot_avx512vnni, qe_float_gemm_avx512vnni,
                                 qe_int4_matmul_avx512vnni, qe_int4q8_matmul_avx512vnni},
+    [QE_VARIANT_AMX] = {"amx", qe_int8_dot_amx, qe_float_gemm_avx512vnni, qe_int4_matmul_avx512vnni,
+                        qe_int4q8_matmul_avx512vnni},
 };
 
 #elif defined(__aarch64__)
@@ -56,12 +71,19 @@ static const qe_kernel_set KERNEL_SETS[QE_VARIANT_COUNT] = {
 #ifndef HWCAP_ASIMDDP
 #define HWCAP_ASIMDDP (1 << 20)
 #endif
+#ifndef HWCAP2_I8MM
+#define HWCAP2_I8MM (1 << 13)
+#endif
 
 static uint32_t detect(void) {
     /* Advanced SIMD is part of every aarch64 Linux target. */
     uint32_t supported = (1u << QE_VARIANT_PORTABLE) | (1u << QE_VARIANT_NEON);
     if (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) {
         supported |= 1u << QE_VARIANT_DOTPROD;
+        /* Its float and int4 kernels are dotprod's, so it needs that too. */
+        if (getauxval(AT_HWCAP2) & HWCAP2_I8MM) {
+            supported |= 1u << QE_VARIANT_I8MM;
+        }
     }
     return supported;
 }
@@ -72,6 +94,8 @@ static const qe_kernel_set KERNEL_SETS[QE_VARIANT_COUNT] = {
     [QE_VARIANT_NEON] = {"neon", qe_int8_dot_neon, qe_float_gemm_neon, qe_int4_matmul_neon, qe_int4q8_matmul_neon},
     [QE_VARIANT_DOTPROD] = {"dotprod", qe_int8_dot_dotprod, qe_float_gemm_dotprod, qe_int4_matmul_dotprod,
                               qe_int4q8_matmul_dotprod},
+    [QE_VARIANT_I8MM] = {"i8mm", qe_int8_dot_i8mm, qe_float_gemm_dotprod, qe_int4_matmul_dotprod,
+                         qe_int4q8_matmul_dotprod},
 };
 
 #else

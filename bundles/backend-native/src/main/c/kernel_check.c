@@ -2,10 +2,12 @@
  * A stand-alone check of every kernel variant the CPU supports against plain C written from the
  * definitions, for targets where the Java tests cannot run (aarch64 under qemu-user at build time).
  * Exit status 0 when all agree: int8 bit for bit, float and 4-bit products within a relative tolerance.
+ * Arguments name variants that must be among those checked (kernel_check dotprod i8mm).
  */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "kernels.h"
 
 static uint64_t random_state = 0x9E3779B97F4A7C15ull;
@@ -33,8 +35,14 @@ static int check_int8(const qe_kernel_set *kernels, int m, int n, int k, int a_s
     int32_t *dot = malloc(sizeof(int32_t) * (size_t) m * packed->panels * QE_PANEL);
     int32_t *c = malloc(sizeof(int32_t) * (size_t) m * n);
     qe_int8_prepare_a(packed, a, k, m, a_signed, a_prime, row_sums);
-    kernels->int8_dot(packed, a_prime, m, 0, packed->panels, dot);
-    qe_int8_finish(packed, dot, (long) packed->panels * QE_PANEL, row_sums, m, 0, n, a_signed, a_zero, c, n);
+    /* In two calls, as threads split the columns: the second range starts at a panel other than 0. */
+    int split = packed->panels / 2;
+    for (int part = split == 0 ? 1 : 0; part < 2; part++) {
+        int first = part == 0 ? 0 : split, count = part == 0 ? split : packed->panels - split;
+        int j0 = first * QE_PANEL, j1 = (first + count) * QE_PANEL < n ? (first + count) * QE_PANEL : n;
+        kernels->int8_dot(packed, a_prime, m, first, count, dot);
+        qe_int8_finish(packed, dot, (long) count * QE_PANEL, row_sums, m, j0, j1, a_signed, a_zero, c + j0, n);
+    }
     int failures = 0;
     for (int i = 0; i < m && failures == 0; i++) {
         for (int j = 0; j < n; j++) {
@@ -225,7 +233,24 @@ static int check_requantize(void) {
     return failures;
 }
 
-int main(void) {
+/* Each variant named on the command line must have been checked, not skipped as unsupported. */
+static int missing_variants(int count, char **labels) {
+    int missing = 0;
+    for (int i = 0; i < count; i++) {
+        int found = 0;
+        for (int variant = 0; variant < QE_VARIANT_COUNT; variant++) {
+            const qe_kernel_set *kernels = qe_kernel_set_for(variant);
+            found |= kernels != NULL && strcmp(kernels->name, labels[i]) == 0;
+        }
+        if (!found) {
+            fprintf(stderr, "kernel_check: variant %s is required but this CPU (or emulator) lacks it\n", labels[i]);
+            missing++;
+        }
+    }
+    return missing;
+}
+
+int main(int argc, char **argv) {
     static const int shapes[][3] = {{1, 1, 1}, {1, 17, 5}, {3, 16, 4}, {9, 33, 67}, {17, 48, 129}, {2, 7, 300},
                                     {1, 64, 1024}, {13, 31, 3}, {1, 9, 300}};
     int failures = 0, variants = 0;
@@ -249,9 +274,23 @@ int main(void) {
             failures += check_int4q8(kernels, m, n, k, 64, 1);
             failures += check_int4q8(kernels, m, n, k, 256, 0);
         }
+        /* Int8 at every row count to 37, so every row tail of kernels taking rows in blocks of up to
+           32; K with odd group counts, with and without a tail beyond a multiple of 16 groups; N with
+           a partial or odd last panel and without. */
+        static const int ks[] = {1, 3, 4, 5, 63, 64, 65, 67, 127, 129, 131, 256, 257, 300, 1024, 1029};
+        static const int ns[] = {1, 15, 16, 17, 31, 32, 33, 47, 64, 100};
+        for (int m = 1; m <= 37; m++) {
+            for (int t = 0; t < 2; t++) {
+                int k = ks[(m + 7 * t) % 16], n = ns[(3 * m + t) % 10];
+                for (int combo = 0; combo < 8; combo++) {
+                    failures += check_int8(kernels, m, n, k, combo & 1, combo >> 1 & 1, combo >> 2 & 1);
+                }
+            }
+        }
         printf("kernel_check: variant %s checked\n", kernels->name);
     }
     failures += check_requantize();
+    failures += missing_variants(argc - 1, argv + 1);
     printf("kernel_check: %d variant(s) and requantization, %d failure(s)\n", variants, failures);
     return failures == 0 ? 0 : 1;
 }

@@ -110,7 +110,9 @@ enum {
     QE_VARIANT_AVX512_VNNI = 2,
     QE_VARIANT_NEON = 3,
     QE_VARIANT_DOTPROD = 4,
-    QE_VARIANT_COUNT = 5
+    QE_VARIANT_AMX = 5,
+    QE_VARIANT_I8MM = 6,
+    QE_VARIANT_COUNT = 7
 };
 
 /* Bit i set when variant i is compiled in and the CPU and OS support it. */
@@ -133,6 +135,9 @@ QE_DECLARE_VARIANT(avx2)
 QE_DECLARE_VARIANT(avx512vnni)
 QE_DECLARE_VARIANT(neon)
 QE_DECLARE_VARIANT(dotprod)
+/* Variants with only an int8 kernel of their own: AMX reuses avx512vnni's others, i8mm dotprod's. */
+void qe_int8_dot_amx(const qe_int8_matrix *, const int8_t *, int, int, int, int32_t *);
+void qe_int8_dot_i8mm(const qe_int8_matrix *, const int8_t *, int, int, int, int32_t *);
 
 /* Packing (packing.c): one 64-byte aligned allocation each, released with free(); NULL when out of memory. */
 qe_int8_matrix *qe_pack_int8(const int8_t *b, long ldb, int k, int n, int is_signed, const int32_t *zero_points,

@@ -79,7 +79,7 @@ public final class NativeBackend implements KernelBackend, AutoCloseable {
             return KernelVariant.fastest(NativeKernels.supportedVariants());
         }
         return KernelVariant.byLabel(forced).orElseThrow(() -> new IllegalArgumentException("unknown kernel variant '"
-                + forced + "': use portable, avx2, avx512vnni, neon or dotprod"));
+                + forced + "': use one of " + KernelVariant.labels()));
     }
 
     KernelVariant variant() {

@@ -5,7 +5,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration of the native backend (PID io.quantedge.backend.nativecode.NativeBackend). */
 @ObjectClassDefinition(name = "QuantEdge native kernels",
-        description = "JNI kernels in C, chosen per CPU (AVX-512 VNNI, AVX2, NEON dot product, portable C).")
+        description = "JNI kernels in C, chosen per CPU (AMX, AVX-512 VNNI, AVX2, NEON i8mm and dot product, portable C).")
 public @interface NativeBackendOptions {
 
     @AttributeDefinition(name = "Threads",
@@ -13,7 +13,7 @@ public @interface NativeBackendOptions {
     int threads() default 0;
 
     @AttributeDefinition(name = "Kernel variant",
-            description = "Force a variant (portable, avx2, avx512vnni, neon, dotprod) instead of the fastest this "
+            description = "Force a variant (portable, avx2, avx512vnni, amx, neon, dotprod, i8mm) instead of the fastest this "
                     + "CPU runs, e.g. to rule out a SIMD kernel when diagnosing; empty for the fastest. The system "
                     + "property quantedge.native.variant does the same for every instance.")
     String variant() default "";

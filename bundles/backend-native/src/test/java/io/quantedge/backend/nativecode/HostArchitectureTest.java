@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
  */
 class HostArchitectureTest {
 
-    private static final Set<KernelVariant> AARCH64_SIMD = EnumSet.of(KernelVariant.NEON, KernelVariant.DOTPROD);
+    private static final Set<KernelVariant> AARCH64_SIMD = EnumSet.of(KernelVariant.NEON, KernelVariant.DOTPROD,
+            KernelVariant.I8MM);
 
     @Test
     void theKernelsRunOnTheExpectedArchitecture() {
