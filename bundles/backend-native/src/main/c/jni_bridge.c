@@ -92,13 +92,10 @@ JNIEXPORT void JNICALL JNI_NAME(int8Gemm)(JNIEnv *env, jclass type, jint variant
     }
     long stride = qe_int8_a_stride(b);
     long ld_dot = (long) panel_count * QE_PANEL;
-    int8_t *a_prime = malloc((size_t) m * stride + 1); /* + 1: K may be 0 */
-    int32_t *row_sums = malloc(sizeof(int32_t) * (size_t) m);
-    int32_t *dot = malloc(sizeof(int32_t) * (size_t) m * ld_dot);
+    int8_t *a_prime = qe_scratch(0, (size_t) m * stride);
+    int32_t *row_sums = qe_scratch(1, sizeof(int32_t) * (size_t) m);
+    int32_t *dot = qe_scratch(2, sizeof(int32_t) * (size_t) m * ld_dot);
     if (a_prime == NULL || row_sums == NULL || dot == NULL) {
-        free(a_prime);
-        free(row_sums);
-        free(dot);
         throw_out_of_memory(env);
         return;
     }
@@ -116,9 +113,6 @@ JNIEXPORT void JNICALL JNI_NAME(int8Gemm)(JNIEnv *env, jclass type, jint variant
             (*env)->ReleasePrimitiveArrayCritical(env, c, c_values, 0);
         }
     }
-    free(a_prime);
-    free(row_sums);
-    free(dot);
 }
 
 JNIEXPORT void JNICALL JNI_NAME(requantize)(JNIEnv *env, jclass type, jint m, jint n, jintArray acc,
@@ -173,20 +167,21 @@ JNIEXPORT jlong JNICALL JNI_NAME(packFloat)(JNIEnv *env, jclass type, jfloatArra
     return (jlong) (intptr_t) matrix;
 }
 
-/* Copies m rows of `columns` floats (leading dimension lda) into a dense buffer of `stride` floats a row, zero-padded. */
+/* Copies m rows of `columns` floats (leading dimension lda) into a dense buffer of `stride` floats a row,
+   zero-padded: this thread's scratch slot 0. */
 static float *copy_rows(JNIEnv *env, jfloatArray a, jint a_offset, jint lda, int m, int columns, long stride) {
-    float *copy = calloc((size_t) m * stride + 1, sizeof(float)); /* + 1: K may be 0 */
+    float *copy = qe_scratch(0, sizeof(float) * (size_t) m * stride);
     if (copy == NULL) {
         throw_out_of_memory(env);
         return NULL;
     }
     jfloat *values = (*env)->GetPrimitiveArrayCritical(env, a, NULL);
     if (values == NULL) {
-        free(copy);
         return NULL;
     }
     for (int i = 0; i < m; i++) {
         memcpy(copy + i * stride, values + a_offset + (long) i * lda, sizeof(float) * (size_t) columns);
+        memset(copy + i * stride + columns, 0, sizeof(float) * (size_t) (stride - columns));
     }
     (*env)->ReleasePrimitiveArrayCritical(env, a, values, JNI_ABORT);
     return copy;
@@ -219,7 +214,7 @@ JNIEXPORT void JNICALL JNI_NAME(floatGemm)(JNIEnv *env, jclass type, jint varian
         return;
     }
     long ld_result = (long) panel_count * QE_PANEL;
-    float *result = malloc(sizeof(float) * (size_t) m * ld_result);
+    float *result = qe_scratch(1, sizeof(float) * (size_t) m * ld_result);
     if (result == NULL) {
         throw_out_of_memory(env);
         return;
@@ -230,9 +225,7 @@ JNIEXPORT void JNICALL JNI_NAME(floatGemm)(JNIEnv *env, jclass type, jint varian
         int j0 = first_panel * QE_PANEL;
         int j1 = j0 + panel_count * QE_PANEL < b->n ? j0 + panel_count * QE_PANEL : b->n;
         store_rows(env, c, c_offset, ldc, m, j0, j1, result, ld_result, accumulate);
-        free(a_copy);
     }
-    free(result);
 }
 
 /* Packs MatMulNBits weights for the float (int8_activations = 0) or the int8-activation kernels. */
@@ -289,7 +282,7 @@ JNIEXPORT void JNICALL JNI_NAME(int4Matmul)(JNIEnv *env, jclass type, jint varia
         return;
     }
     long ld_result = j1 - j0;
-    float *result = malloc(sizeof(float) * (size_t) m * ld_result);
+    float *result = qe_scratch(1, sizeof(float) * (size_t) m * ld_result);
     if (result == NULL) {
         throw_out_of_memory(env);
         return;
@@ -301,9 +294,7 @@ JNIEXPORT void JNICALL JNI_NAME(int4Matmul)(JNIEnv *env, jclass type, jint varia
         } else {
             throw_out_of_memory(env);
         }
-        free(a_copy);
     }
-    free(result);
 }
 
 JNIEXPORT void JNICALL JNI_NAME(int4Int8Matmul)(JNIEnv *env, jclass type, jint variant, jlong packed, jint m,
@@ -317,9 +308,9 @@ JNIEXPORT void JNICALL JNI_NAME(int4Int8Matmul)(JNIEnv *env, jclass type, jint v
     }
     long ld_result = j1 - j0;
     long lanes = (long) m * w->chunks * 16;
-    float *result = malloc(sizeof(float) * (size_t) m * ld_result);
-    qe_int4q8_rows rows = {malloc((size_t) lanes * 8), malloc(sizeof(float) * (size_t) lanes),
-                           malloc(sizeof(int32_t) * (size_t) lanes)};
+    float *result = qe_scratch(1, sizeof(float) * (size_t) m * ld_result);
+    qe_int4q8_rows rows = {qe_scratch(2, (size_t) lanes * 8), qe_scratch(3, sizeof(float) * (size_t) lanes),
+                           qe_scratch(4, sizeof(int32_t) * (size_t) lanes)};
     float *a_copy = NULL;
     if (result == NULL || rows.values == NULL || rows.lane_scales == NULL || rows.lane_sums == NULL) {
         throw_out_of_memory(env);
@@ -328,9 +319,4 @@ JNIEXPORT void JNICALL JNI_NAME(int4Int8Matmul)(JNIEnv *env, jclass type, jint v
         kernels->int4q8_matmul(w, &rows, m, j0, j1, result);
         store_rows(env, c, c_offset, ldc, m, j0, j1, result, ld_result, 0);
     }
-    free(a_copy);
-    free(rows.values);
-    free(rows.lane_scales);
-    free(rows.lane_sums);
-    free(result);
 }

@@ -152,6 +152,11 @@ qe_int4q8_matrix *qe_pack_int4q8(const uint8_t *quantized, const float *scales, 
 /* Quantizes m rows of a (k floats each, lda apart) per block as BlockwiseInt4Int8Kernel defines (int4q8.c). */
 void qe_int4q8_prepare_rows(const qe_int4q8_matrix *w, const float *a, long lda, int m, qe_int4q8_rows *rows);
 
+/* Per-thread scratch (scratch.c): a 64-byte aligned buffer of at least `bytes` in slot [0, QE_SCRATCH_SLOTS),
+   kept for the thread's next call (its contents are not), or NULL when out of memory. */
+#define QE_SCRATCH_SLOTS 5
+void *qe_scratch(int slot, size_t bytes);
+
 /* The int8 product around a variant's dot kernel (int8_gemm.c). */
 long qe_int8_a_stride(const qe_int8_matrix *b);
 /* A' = A - 128 for uint8 A (a byte flip), A for int8; rows zero-padded to the stride; row_sums of A'. */
