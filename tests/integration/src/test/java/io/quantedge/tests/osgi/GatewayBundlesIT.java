@@ -87,6 +87,7 @@ public class GatewayBundlesIT {
         assertTrue("bundles not active: " + notActive, notActive.isEmpty());
         Set<String> names = Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName).collect(Collectors.toSet());
         for (String expected : List.of("io.quantedge.api", "io.quantedge.config", "io.quantedge.logconsole",
+                "io.quantedge.broker",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall")) {
             assertTrue(expected + " is missing from " + names, names.contains(expected));
         }
@@ -100,7 +101,8 @@ public class GatewayBundlesIT {
                 .filter(n -> n.startsWith("io.quantedge."))
                 .collect(Collectors.toSet());
         assertTrue("our components: " + ours, ours.containsAll(Set.of(
-                "io.quantedge.config.JsonConfigurationInstaller", "io.quantedge.logconsole.ConsoleLogWriter")));
+                "io.quantedge.config.JsonConfigurationInstaller", "io.quantedge.logconsole.ConsoleLogWriter",
+                "io.quantedge.broker.EmbeddedBroker")));
         for (ComponentDescriptionDTO description : descriptions) {
             assertTrue(description.name + " is disabled", componentRuntime.isComponentEnabled(description));
             Collection<ComponentConfigurationDTO> configurations =
