@@ -1,8 +1,10 @@
 package io.quantedge.broker;
 
+import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -57,6 +59,9 @@ public final class EmbeddedBroker {
         config.setJMXManagementEnabled(false);
         // Artemis checks free disk space for its journal; with no journal the check only adds noise.
         config.setDiskScanPeriod(-1);
+        // Artemis warns about every queue without these; MQTT never uses them, but naming them is quieter.
+        config.addAddressSetting("#", new AddressSettings().setDeadLetterAddress(SimpleString.of("DLQ"))
+                .setExpiryAddress(SimpleString.of("ExpiryQueue")));
         config.addAcceptorConfiguration("mqtt", "tcp://" + options.host() + ":" + options.port()
                 + "?protocols=MQTT;maximumPacketSize=" + options.maxPacketBytes());
         return config;
