@@ -24,6 +24,9 @@ public final class FrameworkProperties {
         p.put("quantedge.load.dir", distribution.loadDir().toString());
         p.put("quantedge.data.dir", distribution.dataDir().toString());
         p.put("quantedge.version", version);
+        // The MQTT port the shipped configuration gives the embedded broker and the connection to it;
+        // -Dquantedge.mqtt.port (in JAVA_OPTS) moves both, so two gateways or a test can share a machine.
+        p.put("quantedge.mqtt.port", System.getProperty("quantedge.mqtt.port", "1883"));
 
         // FileInstall's main watcher feeds the configuration folder; the load/ watcher is itself
         // a configuration there (org.apache.felix.fileinstall~load.cfg.json), so operators can tune it.

@@ -54,6 +54,8 @@ public class GatewayBundlesIT {
     public Option[] configuration() {
         Path home = Path.of(System.getProperty("quantedge.dist")).toAbsolutePath().normalize();
         Distribution distribution = Distribution.at(home, Path.of("target", "paxexam-data").toAbsolutePath());
+        // The shipped configuration starts the embedded broker; a free port keeps it clear of any broker on 1883.
+        System.setProperty("quantedge.mqtt.port", String.valueOf(freePort()));
         List<Option> options = new ArrayList<>();
         FrameworkProperties.of(distribution, "test").forEach((key, value) -> {
             if (!key.startsWith("org.osgi.framework.storage")) { // Pax Exam owns the framework cache
@@ -66,6 +68,14 @@ public class GatewayBundlesIT {
         Distribution.jarsIn(distribution.gatewayBundleDir()).forEach(jar -> options.add(bundle(jar.toUri().toString())));
         options.add(junitBundles());
         return options.toArray(new Option[0]);
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static int startRank(Path jar) {
@@ -87,6 +97,7 @@ public class GatewayBundlesIT {
         assertTrue("bundles not active: " + notActive, notActive.isEmpty());
         Set<String> names = Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName).collect(Collectors.toSet());
         for (String expected : List.of("io.quantedge.api", "io.quantedge.config", "io.quantedge.logconsole",
+                "io.quantedge.broker", "io.quantedge.mqtt",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall")) {
             assertTrue(expected + " is missing from " + names, names.contains(expected));
         }
@@ -100,7 +111,9 @@ public class GatewayBundlesIT {
                 .filter(n -> n.startsWith("io.quantedge."))
                 .collect(Collectors.toSet());
         assertTrue("our components: " + ours, ours.containsAll(Set.of(
-                "io.quantedge.config.JsonConfigurationInstaller", "io.quantedge.logconsole.ConsoleLogWriter")));
+                "io.quantedge.config.JsonConfigurationInstaller", "io.quantedge.logconsole.ConsoleLogWriter",
+                "io.quantedge.broker.EmbeddedBroker", "io.quantedge.mqtt.MqttGatewayConnection",
+                "io.quantedge.mqtt.CommandDispatcher", "io.quantedge.mqtt.StatusCommand")));
         for (ComponentDescriptionDTO description : descriptions) {
             assertTrue(description.name + " is disabled", componentRuntime.isComponentEnabled(description));
             Collection<ComponentConfigurationDTO> configurations =

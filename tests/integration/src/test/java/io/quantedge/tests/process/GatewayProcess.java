@@ -30,7 +30,15 @@ final class GatewayProcess implements AutoCloseable {
         command.add(distribution.resolve("bin/quantedge").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
+        // Its own MQTT port: the shipped configuration starts the embedded broker, and 1883 may be taken.
+        builder.environment().put("JAVA_OPTS", "-Dquantedge.mqtt.port=" + freePort());
         return new GatewayProcess(builder.start());
+    }
+
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     private void collect() {

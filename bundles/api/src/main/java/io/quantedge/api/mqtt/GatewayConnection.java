@@ -1,0 +1,50 @@
+package io.quantedge.api.mqtt;
+
+import java.util.List;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * The gateway's one MQTT 5 connection. Topics follow {@code {root}/{gateway}/...} for this gateway
+ * and {@code {root}/group/{group}/...} for each group it belongs to; subscriptions made here are
+ * renewed after every reconnect. Publishing never blocks on the network.
+ */
+@ProviderType
+public interface GatewayConnection {
+
+    /** This gateway's id, the second level of its topics. */
+    String gatewayId();
+
+    /** {@code {root}/{gateway}/} followed by {@code relative}, e.g. {@code topic("jobs/42")}. */
+    String topic(String relative);
+
+    /** {@code {root}/group/{group}/} followed by {@code relative}, for each group this gateway is in. */
+    List<String> groupTopics(String relative);
+
+    /** Whether the connection is up now (it may drop a moment later). */
+    boolean isConnected();
+
+    /**
+     * Hands a message to the client for sending and returns at once; false when the connection is
+     * down, and the message was not taken (the caller queues it or drops it, as it sees fit).
+     */
+    boolean publish(String topic, byte[] payload, int qos, boolean retained);
+
+    /**
+     * Answers a request: publishes {@code payload} (QoS 1) to the request's response topic with its
+     * correlation data. False when the request named no response topic or the connection is down.
+     */
+    boolean respond(IncomingMessage request, byte[] payload);
+
+    /**
+     * Subscribes {@code handler} to {@code topicFilter} now (if connected) and after every
+     * reconnect, until the returned handle is closed. Handlers run one message at a time, off the
+     * network thread, in arrival order per subscription.
+     */
+    Subscription subscribe(String topicFilter, int qos, MessageHandler handler);
+
+    /** A subscription's handle. */
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+}

@@ -1,0 +1,278 @@
+package io.quantedge.mqtt;
+
+import io.quantedge.api.mqtt.GatewayConnection;
+import io.quantedge.api.mqtt.IncomingMessage;
+import io.quantedge.api.mqtt.MessageHandler;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.mqttv5.client.IMqttToken;
+import org.eclipse.paho.mqttv5.client.MqttActionListener;
+import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
+import org.eclipse.paho.mqttv5.client.MqttCallback;
+import org.eclipse.paho.mqttv5.client.MqttConnectionOptions;
+import org.eclipse.paho.mqttv5.client.MqttDisconnectResponse;
+import org.eclipse.paho.mqttv5.client.persist.MemoryPersistence;
+import org.eclipse.paho.mqttv5.common.MqttException;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.MqttSubscription;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+import org.osgi.service.metatype.annotations.Designate;
+
+/**
+ * The gateway's MQTT 5 connection. It keeps trying to connect (with doubling waits) until the
+ * broker answers, after which Paho reconnects by itself; on every (re)connection it publishes the
+ * retained birth on {@code status} and renews the subscriptions. The last will marks the gateway
+ * offline if it vanishes; a clean stop says so itself before disconnecting.
+ */
+@Component(service = GatewayConnection.class, immediate = true, configurationPid = "io.quantedge.mqtt",
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = MqttOptions.class)
+public final class MqttGatewayConnection implements GatewayConnection, MqttCallback {
+
+    private static final int STATUS_QOS = 1;
+    private static final long STOP_WAIT_MILLIS = 2_000;
+    /** Failures this soon after start are expected (the embedded broker starts alongside) and logged quietly. */
+    private static final long STARTUP_GRACE_NANOS = 10_000_000_000L;
+
+    private final Logger log;
+    private final TopicNames topics;
+    private final GatewayStatus status;
+    private final MqttAsyncClient client;
+    private final MqttConnectionOptions connectOptions;
+    private final ReconnectDelay delay;
+    private final ScheduledExecutorService connector = Executors.newSingleThreadScheduledExecutor(
+            runnable -> daemon(runnable, "quantedge-mqtt-connect"));
+    private final ExecutorService handlers = Executors.newCachedThreadPool(
+            runnable -> daemon(runnable, "quantedge-mqtt-handler"));
+    private final SubscriptionRegistry subscriptions;
+    private volatile boolean stopping;
+    private volatile boolean everConnected;
+    private final long activatedAt = System.nanoTime();
+
+    @Activate
+    public MqttGatewayConnection(MqttOptions options, @Reference GatewayStatus status,
+                                 @Reference LoggerFactory loggers) throws Exception {
+        this.log = loggers.getLogger(MqttGatewayConnection.class);
+        this.status = status;
+        String gatewayId = options.gatewayId().isBlank() ? hostName() : options.gatewayId().trim();
+        this.topics = new TopicNames(options.topicRoot(), gatewayId, List.of(options.groups()));
+        String clientId = options.clientId().isBlank() ? "quantedge-" + gatewayId : options.clientId().trim();
+        String[] uris = options.serverUris();
+        if (uris.length == 0) {
+            throw new IllegalArgumentException("io.quantedge.mqtt: serverUris is empty");
+        }
+        this.client = new MqttAsyncClient(uris[0], clientId, new MemoryPersistence());
+        this.connectOptions = ConnectionSettings.of(options, topics.gateway("status"),
+                GatewayStatus.offline().toString().getBytes(StandardCharsets.UTF_8));
+        this.delay = new ReconnectDelay(options.reconnectMinSeconds(), options.reconnectMaxSeconds());
+        this.subscriptions = new SubscriptionRegistry(handlers, e -> log.error(e.getMessage(), e));
+        client.setCallback(this);
+        log.info("MQTT: connecting to {} as {} (gateway {})", String.join(", ", uris), clientId, gatewayId);
+        connector.execute(this::connect);
+    }
+
+    private void connect() {
+        if (stopping) {
+            return;
+        }
+        try {
+            client.connect(connectOptions, null, new MqttActionListener() {
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    delay.reset();
+                }
+
+                @Override
+                public void onFailure(IMqttToken token, Throwable failure) {
+                    retryLater(failure);
+                }
+            });
+        } catch (MqttException e) {
+            retryLater(e);
+        }
+    }
+
+    private void retryLater(Throwable failure) {
+        if (stopping) {
+            return;
+        }
+        long seconds = delay.next();
+        if (!everConnected && System.nanoTime() - activatedAt < STARTUP_GRACE_NANOS) {
+            log.info("MQTT: broker not reachable yet ({}); retrying in {} s", failure.getMessage(), seconds);
+        } else {
+            log.warn("MQTT: cannot connect ({}); retrying in {} s", failure.getMessage(), seconds);
+        }
+        connector.schedule(this::connect, seconds, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void connectComplete(boolean reconnect, String serverUri) {
+        everConnected = true;
+        log.info("MQTT: {} {}", reconnect ? "reconnected to" : "connected to", serverUri);
+        publish(topics.gateway("status"), status.online().toString().getBytes(StandardCharsets.UTF_8), STATUS_QOS,
+                true);
+        for (SubscriptionRegistry.Entry entry : subscriptions.entries()) {
+            subscribeOnBroker(entry.filter, entry.qos);
+        }
+    }
+
+    @Override
+    public void disconnected(MqttDisconnectResponse response) {
+        if (!stopping) {
+            log.warn("MQTT: connection lost ({}); reconnecting", response.getReasonString() != null
+                    ? response.getReasonString() : String.valueOf(response.getException()));
+        }
+    }
+
+    @Override
+    public void mqttErrorOccurred(MqttException exception) {
+        log.warn("MQTT: {}", exception.toString());
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+        MqttProperties properties = message.getProperties();
+        Optional<String> responseTopic = Optional.ofNullable(properties == null ? null : properties.getResponseTopic());
+        Optional<byte[]> correlation = Optional.ofNullable(properties == null ? null : properties.getCorrelationData());
+        subscriptions.dispatch(new IncomingMessage(topic, message.getPayload(), message.isRetained(), responseTopic,
+                correlation));
+    }
+
+    @Override
+    public void deliveryComplete(IMqttToken token) {
+    }
+
+    @Override
+    public void authPacketArrived(int reasonCode, MqttProperties properties) {
+    }
+
+    @Override
+    public String gatewayId() {
+        return topics.gatewayId();
+    }
+
+    @Override
+    public String topic(String relative) {
+        return topics.gateway(relative);
+    }
+
+    @Override
+    public List<String> groupTopics(String relative) {
+        return topics.groups(relative);
+    }
+
+    @Override
+    public boolean isConnected() {
+        return client.isConnected();
+    }
+
+    @Override
+    public boolean publish(String topic, byte[] payload, int qos, boolean retained) {
+        return send(topic, new MqttMessage(payload, qos, retained, new MqttProperties()));
+    }
+
+    @Override
+    public boolean respond(IncomingMessage request, byte[] payload) {
+        if (request.responseTopic().isEmpty()) {
+            return false;
+        }
+        MqttProperties properties = new MqttProperties();
+        request.correlationData().ifPresent(properties::setCorrelationData);
+        return send(request.responseTopic().get(), new MqttMessage(payload, 1, false, properties));
+    }
+
+    private boolean send(String topic, MqttMessage message) {
+        if (!client.isConnected()) {
+            return false;
+        }
+        try {
+            client.publish(topic, message);
+            return true;
+        } catch (MqttException e) {
+            log.warn("MQTT: not published on {}: {}", topic, e.getMessage());
+            return false;
+        }
+    }
+
+    @Override
+    public Subscription subscribe(String topicFilter, int qos, MessageHandler handler) {
+        SubscriptionRegistry.Entry entry = subscriptions.add(topicFilter, qos, handler, this::unsubscribeOnBroker);
+        if (client.isConnected()) {
+            subscribeOnBroker(topicFilter, qos);
+        }
+        return entry;
+    }
+
+    private void subscribeOnBroker(String filter, int qos) {
+        try {
+            client.subscribe(new MqttSubscription(filter, qos));
+        } catch (MqttException e) {
+            // The next reconnect subscribes again.
+            log.warn("MQTT: cannot subscribe to {}: {}", filter, e.getMessage());
+        }
+    }
+
+    private void unsubscribeOnBroker(SubscriptionRegistry.Entry closed) {
+        boolean stillWanted = subscriptions.entries().stream().anyMatch(entry -> entry.filter.equals(closed.filter));
+        if (!stillWanted && client.isConnected()) {
+            try {
+                client.unsubscribe(closed.filter);
+            } catch (MqttException e) {
+                log.debug("MQTT: cannot unsubscribe from {}: {}", closed.filter, e.getMessage());
+            }
+        }
+    }
+
+    @Deactivate
+    void stop() {
+        stopping = true;
+        connector.shutdownNow();
+        try {
+            if (client.isConnected()) {
+                client.publish(topics.gateway("status"), new MqttMessage(
+                        GatewayStatus.offline().toString().getBytes(StandardCharsets.UTF_8), STATUS_QOS, true,
+                        new MqttProperties())).waitForCompletion(STOP_WAIT_MILLIS);
+                client.disconnect(STOP_WAIT_MILLIS).waitForCompletion(STOP_WAIT_MILLIS);
+            }
+        } catch (MqttException e) {
+            log.warn("MQTT: unclean stop: {}", e.getMessage());
+        } finally {
+            try {
+                client.close(true);
+            } catch (MqttException e) {
+                log.debug("MQTT: close: {}", e.getMessage());
+            }
+            handlers.shutdown();
+        }
+    }
+
+    private static String hostName() {
+        try {
+            String name = InetAddress.getLocalHost().getHostName();
+            int dot = name.indexOf('.');
+            return dot > 0 ? name.substring(0, dot) : name;
+        } catch (UnknownHostException e) {
+            return "gateway";
+        }
+    }
+
+    private static Thread daemon(Runnable runnable, String name) {
+        Thread thread = new Thread(runnable, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+}
