@@ -317,8 +317,8 @@ public final class FileModelStore implements ModelStore, AutoCloseable {
         // The package's files take about as much as the package: models barely compress.
         if (free - size < settings.minFreeBytes()) {
             throw new ModelStoreException(Code.NO_SPACE, "staging " + packageFile.getFileName() + " needs about "
-                    + mib(size) + " MiB and " + mib(settings.minFreeBytes()) + " MiB must stay free, but "
-                    + layout.root() + " has only " + mib(free) + " MiB free; prune old versions or free space");
+                    + mib(size) + " and " + mib(settings.minFreeBytes()) + " must stay free, but " + layout.root()
+                    + " has only " + mib(free) + " free; prune old versions or free space");
         }
     }
 
@@ -359,8 +359,8 @@ public final class FileModelStore implements ModelStore, AutoCloseable {
         return name + "/" + version;
     }
 
-    private static long mib(long bytes) {
-        return bytes >> 20;
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f MiB", bytes / (double) (1 << 20));
     }
 
     static ModelStoreException failure(String what, IOException e) {
