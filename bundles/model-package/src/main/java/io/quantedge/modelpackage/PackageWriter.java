@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
@@ -75,6 +76,7 @@ final class PackageWriter {
                 zip.finish();
                 channel.force(true);
             }
+            shareable(temporary);
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             return manifest;
         } catch (IOException e) {
@@ -83,6 +85,15 @@ final class PackageWriter {
             if (temporary != null) {
                 FileTrees.deleteQuietly(temporary);
             }
+        }
+    }
+
+    /** Temporary files are created owner-only; a package is meant to be copied and published. */
+    private static void shareable(Path file) throws IOException {
+        try {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: its defaults apply
         }
     }
 

@@ -56,6 +56,8 @@ class PackageRoundTripTest {
     @Test
     void aPackageSignedWithATrustedKeyOpensWithEveryFileIntact() throws Exception {
         Path file = fixture.write("fashion-1.qmp", "1");
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+                "a package is for sharing, unlike the temporary file it was written as");
         Path target = work.resolve("store/fashion-1");
         Files.createDirectories(target.getParent());
 

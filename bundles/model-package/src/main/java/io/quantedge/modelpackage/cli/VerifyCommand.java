@@ -70,8 +70,8 @@ public final class VerifyCommand implements CliCommand {
             return ExitCodes.OK;
         } catch (PackageException e) {
             err.println("quantedge verify: " + options.packageFile() + " refused: " + e.getMessage());
-            if (e.code() == PackageException.Code.UNTRUSTED_SIGNATURE || e.code() == PackageException.Code.UNSIGNED) {
-                err.println("Trusted keys are read from " + trusted);
+            if (e.code() == PackageException.Code.UNSIGNED) {
+                err.println("Give --allow-unsigned to check it anyway, as a gateway with allowUnsigned would.");
             }
             return ExitCodes.REFUSED;
         } catch (IOException e) {
