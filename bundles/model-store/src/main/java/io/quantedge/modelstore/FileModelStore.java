@@ -173,6 +173,11 @@ public final class FileModelStore implements ModelStore, AutoCloseable {
         checkOpen();
         String name = verified.manifest().name();
         String version = verified.manifest().version();
+        if (recovery.unreadable().contains(name)) {
+            // A new state file would orphan, and the next start delete, the versions the damaged one names.
+            throw new ModelStoreException(Code.INVALID_STATE, "the state of model '" + name + "' in "
+                    + layout.model(name) + " could not be read at start; repair or remove that folder and restart");
+        }
         ModelState state = states.getOrDefault(name, ModelState.empty(name));
         VersionEntry entry = new VersionEntry(version, StoredVersion.State.STAGED, Instant.now(),
                 verified.manifest().model(), verified.manifest().modelFile().sha256(),

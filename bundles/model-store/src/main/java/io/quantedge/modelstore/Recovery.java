@@ -28,14 +28,18 @@ import java.util.TreeMap;
  */
 final class Recovery {
 
-    /** The states to serve, what was done (for the log at INFO), what is wrong (WARN), and the events to publish. */
-    record Result(Map<String, ModelState> states, Map<String, VerifiedPackage> activePackages, List<String> actions,
-                  List<String> problems, List<ModelStoreEvent> events) {
+    /**
+     * The states to serve, the models whose state could not be read (left alone), what was done
+     * (for the log at INFO), what is wrong (WARN), and the events to publish.
+     */
+    record Result(Map<String, ModelState> states, Set<String> unreadable, Map<String, VerifiedPackage> activePackages,
+                  List<String> actions, List<String> problems, List<ModelStoreEvent> events) {
     }
 
     private final StoreLayout layout;
     private final ModelPackages packages;
     private final Map<String, ModelState> states = new TreeMap<>();
+    private final Set<String> unreadable = new java.util.TreeSet<>();
     private final Map<String, VerifiedPackage> activePackages = new TreeMap<>();
     private final List<String> actions = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
@@ -60,8 +64,8 @@ final class Recovery {
             }
             recovery.recover(name);
         }
-        return new Result(recovery.states, recovery.activePackages, recovery.actions, recovery.problems,
-                recovery.events);
+        return new Result(recovery.states, recovery.unreadable, recovery.activePackages, recovery.actions,
+                recovery.problems, recovery.events);
     }
 
     private void emptyStaging() throws IOException {
@@ -98,10 +102,12 @@ final class Recovery {
             state = StateFile.read(stateFile);
         } catch (IOException e) {
             problems.add("Model '" + name + "' is not served: " + e.getMessage() + "; repair or remove " + model);
+            unreadable.add(name);
             return;
         }
         if (!state.name().equals(name)) {
             problems.add("Model '" + name + "' is not served: " + stateFile + " names model '" + state.name() + "'");
+            unreadable.add(name);
             return;
         }
         ModelState recovered = removeOrphans(removeMissing(state));

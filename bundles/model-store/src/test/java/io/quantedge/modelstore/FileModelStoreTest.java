@@ -258,6 +258,10 @@ class FileModelStoreTest {
         assertEquals(List.of(), List.copyOf(store.modelNames()));
         assertTrue(store.recoveryProblems().get(0).contains("is not served"), store.recoveryProblems().toString());
         assertTrue(Files.exists(directory.resolve("cam/versions/1/model.onnx")));
+        ModelStoreException e = assertThrows(ModelStoreException.class, () -> store.stage(fixture.write("cam", "2")));
+        assertEquals(Code.INVALID_STATE, e.code());
+        assertEquals("{ not json", Files.readString(directory.resolve("cam/state.json")), "left for repair");
+        assertTrue(Files.exists(directory.resolve("cam/versions/1/model.onnx")));
     }
 
     private List<State> states(String name) {
