@@ -10,13 +10,9 @@ import io.quantedge.api.store.ModelStoreException.Code;
 import io.quantedge.api.store.StoredModel;
 import io.quantedge.api.store.StoredVersion;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -43,8 +39,7 @@ public final class FileModelStore implements ModelStore, AutoCloseable {
     private final StoreSettings settings;
     private final ModelPackages packages;
     private final Consumer<ModelStoreEvent> events;
-    private final FileChannel lockChannel;
-    private final FileLock lock;
+    private final StoreLock lock;
     private final Recovery.Result recovery;
     /** Guarded by this: each model's state, always the one its state file holds. */
     private final Map<String, ModelState> states;
@@ -53,12 +48,11 @@ public final class FileModelStore implements ModelStore, AutoCloseable {
     private boolean closed;
 
     private FileModelStore(StoreSettings settings, ModelPackages packages, Consumer<ModelStoreEvent> events,
-                           FileChannel lockChannel, FileLock lock, Recovery.Result recovery) {
+                           StoreLock lock, Recovery.Result recovery) {
         this.layout = new StoreLayout(settings.directory());
         this.settings = settings;
         this.packages = packages;
         this.events = events;
-        this.lockChannel = lockChannel;
         this.lock = lock;
         this.recovery = recovery;
         this.states = new TreeMap<>(recovery.states());
@@ -75,33 +69,19 @@ public final class FileModelStore implements ModelStore, AutoCloseable {
     public static FileModelStore open(StoreSettings settings, ModelPackages packages, Consumer<ModelStoreEvent> events)
             throws ModelStoreException {
         StoreLayout layout = new StoreLayout(settings.directory());
-        FileChannel channel = null;
+        StoreLock lock = null;
         try {
             DurableFiles.createDirectories(layout.root());
-            channel = FileChannel.open(layout.lockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = tryLock(channel);
-            if (lock == null) {
-                throw new ModelStoreException(Code.IN_USE, layout.root() + " is in use by another process; two gateways "
-                        + "cannot share a model store");
-            }
-            FileModelStore store = new FileModelStore(settings, packages, events, channel, lock,
-                    Recovery.run(layout, packages));
+            lock = StoreLock.take(layout.lockFile(), layout.root());
+            FileModelStore store = new FileModelStore(settings, packages, events, lock, Recovery.run(layout, packages));
             store.recovery.events().forEach(events);
             return store;
         } catch (IOException e) {
-            closeQuietly(channel);
+            closeQuietly(lock);
             throw failure("cannot open the model store in " + layout.root(), e);
         } catch (ModelStoreException | RuntimeException e) {
-            closeQuietly(channel);
+            closeQuietly(lock);
             throw e;
-        }
-    }
-
-    private static FileLock tryLock(FileChannel channel) throws IOException {
-        try {
-            return channel.tryLock();
-        } catch (OverlappingFileLockException e) {
-            return null; // held by this very process, through another store
         }
     }
 
@@ -296,12 +276,7 @@ public final class FileModelStore implements ModelStore, AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            lock.release();
-        } catch (IOException e) {
-            // closing the channel below releases the lock too
-        }
-        closeQuietly(lockChannel);
+        lock.close();
     }
 
     private void checkSpaceFor(Path packageFile) throws PackageException, ModelStoreException {
@@ -383,13 +358,9 @@ public final class FileModelStore implements ModelStore, AutoCloseable {
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException e) {
-                // nothing more to release
-            }
+    private static void closeQuietly(StoreLock lock) {
+        if (lock != null) {
+            lock.close();
         }
     }
 }
