@@ -7,15 +7,34 @@ import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
 import static org.ops4j.pax.exam.CoreOptions.junitBundles;
 
+import io.quantedge.api.model.InferenceEngine;
+import io.quantedge.api.model.Model;
+import io.quantedge.api.modelpackage.InputSpec;
+import io.quantedge.api.modelpackage.ModelPackages;
+import io.quantedge.api.modelpackage.OutputSpec;
+import io.quantedge.api.modelpackage.PackageContents;
+import io.quantedge.api.modelpackage.PackageException;
+import io.quantedge.api.store.ModelStore;
+import io.quantedge.api.store.ModelStoreEvent;
+import io.quantedge.api.store.ModelStoreListener;
+import io.quantedge.api.store.StoredModel;
 import io.quantedge.launcher.Distribution;
 import io.quantedge.launcher.FrameworkProperties;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import javax.inject.Inject;
 import org.junit.Test;
@@ -27,6 +46,7 @@ import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.cm.Configuration.ConfigurationAttribute;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
@@ -49,6 +69,15 @@ public class GatewayBundlesIT {
 
     @Inject
     private ServiceComponentRuntime componentRuntime;
+
+    @Inject
+    private ModelStore modelStore;
+
+    @Inject
+    private ModelPackages modelPackages;
+
+    @Inject
+    private InferenceEngine inferenceEngine;
 
     @Configuration
     public Option[] configuration() {
@@ -98,6 +127,7 @@ public class GatewayBundlesIT {
         Set<String> names = Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName).collect(Collectors.toSet());
         for (String expected : List.of("io.quantedge.api", "io.quantedge.config", "io.quantedge.logconsole",
                 "io.quantedge.broker", "io.quantedge.mqtt",
+                "io.quantedge.modelpackage", "io.quantedge.modelstore", "com.google.gson",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall")) {
             assertTrue(expected + " is missing from " + names, names.contains(expected));
         }
@@ -113,7 +143,10 @@ public class GatewayBundlesIT {
         assertTrue("our components: " + ours, ours.containsAll(Set.of(
                 "io.quantedge.config.JsonConfigurationInstaller", "io.quantedge.logconsole.ConsoleLogWriter",
                 "io.quantedge.broker.EmbeddedBroker", "io.quantedge.mqtt.MqttGatewayConnection",
-                "io.quantedge.mqtt.CommandDispatcher", "io.quantedge.mqtt.StatusCommand")));
+                "io.quantedge.mqtt.CommandDispatcher", "io.quantedge.mqtt.StatusCommand",
+                "io.quantedge.modelpackage.ModelPackagesComponent", "io.quantedge.modelstore.ModelStoreComponent",
+                "io.quantedge.modelpackage.cli.KeygenCommand", "io.quantedge.modelpackage.cli.PackageCommand",
+                "io.quantedge.modelpackage.cli.VerifyCommand")));
         for (ComponentDescriptionDTO description : descriptions) {
             assertTrue(description.name + " is disabled", componentRuntime.isComponentEnabled(description));
             Collection<ComponentConfigurationDTO> configurations =
@@ -146,6 +179,79 @@ public class GatewayBundlesIT {
         ComponentConfigurationDTO active = awaitConfigurations(writer, 10_000).iterator().next();
         assertEquals("INFO", active.properties.get("level"));
         assertNotNull(active.properties.get("quantedge.config.file"));
+    }
+
+    @Test
+    public void theModelStoreRunsOnItsShippedConfigurationUnderTheDataFolder() throws Exception {
+        org.osgi.service.cm.Configuration store = awaitConfiguration("(service.pid=io.quantedge.modelstore)");
+        Path expected = Path.of(context.getProperty("quantedge.data.dir"), "models");
+        assertEquals(expected.toString(), store.getProperties().get("directory"));
+        assertTrue(Files.exists(expected.resolve(".lock")));
+        assertEquals(List.of(), Files.list(expected.resolve(".staging")).collect(Collectors.toList()));
+    }
+
+    /**
+     * A package signed with a key the configuration trusts goes through the services as the MQTT
+     * update flow will drive them: written, staged, validated, activated; a listener hears each
+     * step, and the engine loads the stored model.
+     */
+    @Test
+    public void aSignedPackageIsStagedAndActivatedAndListenersHearEachStep() throws Exception {
+        Path work = Files.createTempDirectory("quantedge-it-");
+        KeyPair keys = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path trusted = Files.createDirectories(work.resolve("trusted-keys"));
+        Files.writeString(trusted.resolve("it.pub"), "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(keys.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        org.osgi.service.cm.Configuration verification =
+                configurationAdmin.getConfiguration("io.quantedge.modelpackage", "?");
+        verification.update(new Hashtable<>(Map.of("trustedKeys", trusted.toString())));
+        List<ModelStoreEvent> heard = new CopyOnWriteArrayList<>();
+        ServiceRegistration<ModelStoreListener> listener =
+                context.registerService(ModelStoreListener.class, heard::add, null);
+        try {
+            // A model name of its own per run: the data folder outlives a run.
+            String name = "it-" + System.currentTimeMillis();
+            Path model = Path.of(System.getProperty("quantedge.models")).resolve("cnn_qdq_per_channel.onnx");
+            Path file = work.resolve(name + ".qmp");
+            modelPackages.write(new PackageContents(name, "1", "model.onnx", Map.of("model.onnx", model),
+                    List.of(new InputSpec("input", Optional.empty())),
+                    List.of(new OutputSpec("logits", Optional.empty(), Optional.empty())), Optional.empty(),
+                    List.of("onnx")), Optional.of(keys.getPrivate()), file);
+
+            StoredModel staged = stageOnceTrusted(file);
+            modelStore.markValidated(name, "1");
+            StoredModel active = modelStore.activate(name, "1");
+            assertEquals(Optional.of(active), modelStore.active(name));
+            assertTrue(staged.path().startsWith(Path.of(context.getProperty("quantedge.data.dir"), "models", name)));
+
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (heard.size() < 3 && System.currentTimeMillis() < deadline) {
+                Thread.sleep(50);
+            }
+            assertEquals(List.of(ModelStoreEvent.Type.STAGED, ModelStoreEvent.Type.VALIDATED,
+                    ModelStoreEvent.Type.ACTIVATED), heard.stream().map(ModelStoreEvent::type).collect(Collectors.toList()));
+            try (Model loaded = inferenceEngine.load(active.path())) {
+                assertEquals("input", loaded.inputs().get(0).name());
+            }
+        } finally {
+            listener.unregister();
+            verification.delete();
+        }
+    }
+
+    /** Configuration reaches a component asynchronously: until the new trusted key is in use, the package is untrusted. */
+    private StoredModel stageOnceTrusted(Path file) throws Exception {
+        long deadline = System.currentTimeMillis() + 10_000;
+        while (true) {
+            try {
+                return modelStore.stage(file);
+            } catch (PackageException e) {
+                if (e.code() != PackageException.Code.UNTRUSTED_SIGNATURE || System.currentTimeMillis() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     private org.osgi.service.cm.Configuration awaitConfiguration(String filter) throws Exception {
