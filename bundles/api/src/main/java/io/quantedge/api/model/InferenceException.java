@@ -12,7 +12,9 @@ public class InferenceException extends Exception {
         /** The model was closed, or replaced and released. */
         CLOSED,
         /** A kernel failed while running. */
-        KERNEL_FAILURE
+        KERNEL_FAILURE,
+        /** No model of that name is served (see {@code io.quantedge.api.serving.ModelServer}). */
+        NOT_SERVED
     }
 
     private final Code code;

@@ -11,6 +11,7 @@ import io.quantedge.api.model.ModelLoader;
 import io.quantedge.api.tensor.Tensor;
 import io.quantedge.engine.Engine;
 import io.quantedge.engine.KernelRegistry;
+import io.quantedge.engine.inputs.SeededInputs;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package io.quantedge.engine.cli;
+package io.quantedge.engine.inputs;
 
 import io.quantedge.api.tensor.DataType;
 import io.quantedge.api.tensor.Shape;
@@ -11,13 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
-/** Repeatable inputs for measuring: Gaussian floats, small non-negative integers, dynamic dimensions 1. */
-final class SeededInputs {
+/**
+ * Repeatable inputs for measuring and smoke-testing a model: Gaussian floats, small non-negative
+ * integers, dynamic dimensions 1.
+ */
+public final class SeededInputs {
 
     private SeededInputs() {
     }
 
-    static Map<String, Tensor> forSpecs(List<TensorSpec> specs, long seed) {
+    public static Map<String, Tensor> forSpecs(List<TensorSpec> specs, long seed) {
         Random random = new Random(seed);
         Map<String, Tensor> inputs = new LinkedHashMap<>();
         for (TensorSpec spec : specs) {

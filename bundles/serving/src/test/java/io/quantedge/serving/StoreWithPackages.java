@@ -1,0 +1,116 @@
+package io.quantedge.serving;
+
+import io.quantedge.api.modelpackage.InputSpec;
+import io.quantedge.api.modelpackage.OutputSpec;
+import io.quantedge.api.modelpackage.PackageContents;
+import io.quantedge.api.modelpackage.TestVectors;
+import io.quantedge.api.tensor.Shape;
+import io.quantedge.api.tensor.Tensor;
+import io.quantedge.backend.scalar.ScalarBackend;
+import io.quantedge.engine.Engine;
+import io.quantedge.engine.KernelRegistry;
+import io.quantedge.engine.npy.NpyFile;
+import io.quantedge.modelpackage.KeyFiles;
+import io.quantedge.modelpackage.PackageFiles;
+import io.quantedge.modelstore.FileModelStore;
+import io.quantedge.modelstore.StoreSettings;
+import io.quantedge.onnx.OnnxModelLoader;
+import java.lang.reflect.Proxy;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PrivateKey;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import org.osgi.service.log.Logger;
+import org.osgi.service.log.LoggerFactory;
+
+/**
+ * The parts a model server stands on, real and outside a framework: the engine with the scalar
+ * backend, a store in a temporary folder, and signed packages of the project's test models.
+ */
+final class StoreWithPackages implements AutoCloseable {
+
+    static final Path MODELS = Path.of(System.getProperty("quantedge.models", "../../tests/models"))
+            .toAbsolutePath().normalize();
+    /** The trained Fashion-MNIST CNN, input "input" [N,1,28,28], output "logits". */
+    static final Path CNN = MODELS.resolve("cnn_qdq_per_channel.onnx");
+    /** Another network with input and output of the same names, but another input shape ([1,3,96,96]). */
+    static final Path OTHER = MODELS.resolve("mobilenetv2_like_qdq.onnx");
+
+    final Engine engine;
+    final FileModelStore store;
+    private final Path directory;
+    private final PackageFiles packages;
+    private final PrivateKey key;
+
+    StoreWithPackages(Path directory) throws Exception {
+        this.directory = directory;
+        Path keys = Files.createDirectories(directory.resolve("keys"));
+        KeyFiles.generate(keys.resolve("release"));
+        this.key = KeyFiles.readPrivateKey(keys.resolve("release.key"));
+        this.packages = PackageFiles.trusting(keys);
+        this.store = FileModelStore.open(StoreSettings.in(directory.resolve("store")), packages, event -> { });
+        KernelRegistry kernels = new KernelRegistry(List.of(new KernelRegistry.Ranked(new ScalarBackend(), 0)));
+        this.engine = new Engine(() -> List.of(new OnnxModelLoader()), () -> kernels);
+    }
+
+    /** Stages {@code model} as {@code name} {@code version}, with one test case when {@code vector} is given. */
+    void stage(String name, String version, Path model, Optional<Map.Entry<Tensor, Tensor>> vector) throws Exception {
+        Map<String, Path> files = new LinkedHashMap<>();
+        files.put("model.onnx", model);
+        Optional<TestVectors> vectors = Optional.empty();
+        if (vector.isPresent()) {
+            Path in = directory.resolve(name + version + "-in.npy");
+            Path out = directory.resolve(name + version + "-out.npy");
+            NpyFile.write(in, vector.get().getKey());
+            NpyFile.write(out, vector.get().getValue());
+            files.put("vectors/in.npy", in);
+            files.put("vectors/out.npy", out);
+            vectors = Optional.of(new TestVectors(1e-4, List.of(new TestVectors.TestCase(
+                    Map.of("input", "vectors/in.npy"), Map.of("logits", "vectors/out.npy")))));
+        }
+        Path file = directory.resolve(name + "-" + version + ".qmp");
+        packages.write(new PackageContents(name, version, "model.onnx", files,
+                List.of(new InputSpec("input", Optional.empty())),
+                List.of(new OutputSpec("logits", Optional.empty(), Optional.empty())), vectors, List.of()),
+                Optional.of(key), file);
+        store.stage(file);
+    }
+
+    /** One seeded CNN image. */
+    static Map<String, Tensor> cnnInput(long seed) {
+        Random random = new Random(seed);
+        float[] pixels = new float[28 * 28];
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat();
+        }
+        return Map.of("input", Tensor.ofFloats(Shape.of(1, 1, 28, 28), pixels));
+    }
+
+    static LoggerFactory quietLoggers() {
+        Logger logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
+                (proxy, method, args) -> method.getReturnType() == boolean.class ? Boolean.FALSE : null);
+        return (LoggerFactory) Proxy.newProxyInstance(LoggerFactory.class.getClassLoader(),
+                new Class<?>[] {LoggerFactory.class}, (proxy, method, args) -> logger);
+    }
+
+    static ServingOptions options(int runs, int seconds, double maxErrorRate, double maxP99LatencyMs) {
+        return (ServingOptions) Proxy.newProxyInstance(ServingOptions.class.getClassLoader(),
+                new Class<?>[] {ServingOptions.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "healthWindowRuns" -> runs;
+                    case "healthWindowSeconds" -> seconds;
+                    case "maxErrorRate" -> maxErrorRate;
+                    case "maxP99LatencyMs" -> maxP99LatencyMs;
+                    case "annotationType" -> ServingOptions.class;
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}
