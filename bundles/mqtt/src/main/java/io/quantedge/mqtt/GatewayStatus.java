@@ -34,7 +34,7 @@ public final class GatewayStatus {
         this.version = Optional.ofNullable(context.getProperty("quantedge.version")).orElse("unknown");
     }
 
-    GatewayStatus(String version) {
+    public GatewayStatus(String version) {
         this.version = version;
     }
 

@@ -238,7 +238,7 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
     }
 
     @Deactivate
-    void stop() {
+    public void stop() {
         stopping = true;
         connector.shutdownNow();
         try {

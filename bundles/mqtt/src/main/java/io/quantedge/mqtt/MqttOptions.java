@@ -6,7 +6,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 @ObjectClassDefinition(name = "QuantEdge MQTT connection",
         description = "The gateway's one MQTT 5 connection: broker, identity, credentials, TLS and topics.")
-@interface MqttOptions {
+public @interface MqttOptions {
 
     @AttributeDefinition(description = "Broker URIs, tried in order: tcp://host:1883 or ssl://host:8883.")
     String[] serverUris() default {"tcp://127.0.0.1:1883"};

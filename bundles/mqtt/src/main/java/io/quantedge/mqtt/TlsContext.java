@@ -27,7 +27,7 @@ import javax.net.ssl.TrustManagerFactory;
  * TLS for the broker connection from PEM files, as Mosquitto and most brokers' guides hand them
  * out: the CA that signs the broker, and optionally this gateway's certificate and key.
  */
-final class TlsContext {
+public final class TlsContext {
 
     private static final Pattern PRIVATE_KEY =
             Pattern.compile("-----BEGIN PRIVATE KEY-----(.*?)-----END PRIVATE KEY-----", Pattern.DOTALL);
@@ -36,7 +36,7 @@ final class TlsContext {
     }
 
     /** A socket factory trusting {@code caFile} (or the JVM's defaults when empty), with a client key when given. */
-    static SSLSocketFactory socketFactory(String caFile, String certificateFile, String keyFile)
+    public static SSLSocketFactory socketFactory(String caFile, String certificateFile, String keyFile)
             throws IOException, GeneralSecurityException {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         if (caFile.isEmpty()) {

@@ -12,13 +12,13 @@ import java.util.List;
  * A real Mosquitto broker for a test, on a free loopback port with its own configuration file,
  * started and stopped by the test (Debian's mosquitto; .ci/run installs it).
  */
-final class Mosquitto implements AutoCloseable {
+public final class Mosquitto implements AutoCloseable {
 
     static final Path BINARY = Path.of("/usr/sbin/mosquitto");
 
     private final Path config;
     private final Path log;
-    final int port;
+    public final int port;
     private Process process;
 
     private Mosquitto(Path dir, int port, List<String> extraLines) throws IOException {
@@ -36,7 +36,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** A plain broker on a free port, started. */
-    static Mosquitto start(Path dir) throws Exception {
+    public static Mosquitto start(Path dir) throws Exception {
         return start(dir, List.of());
     }
 
@@ -52,11 +52,11 @@ final class Mosquitto implements AutoCloseable {
         return new Mosquitto(dir, freePort(), List.of());
     }
 
-    String uri() {
+    public String uri() {
         return "tcp://127.0.0.1:" + port;
     }
 
-    void start() throws Exception {
+    public void start() throws Exception {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: apt-get install -y mosquitto mosquitto-clients");
         }
@@ -78,7 +78,7 @@ final class Mosquitto implements AutoCloseable {
     }
 
     /** Kills the broker at once, as a crash or a cut cable would. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         if (process != null) {
             process.destroyForcibly().waitFor();
             process = null;

@@ -6,13 +6,13 @@ import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 
 /** Configuration and logging for components built outside a framework. */
-final class TestOptions {
+public final class TestOptions {
 
     private TestOptions() {
     }
 
     /** The options' defaults, with {@code overrides} by attribute name. */
-    static MqttOptions mqtt(Map<String, Object> overrides) {
+    public static MqttOptions mqtt(Map<String, Object> overrides) {
         return (MqttOptions) Proxy.newProxyInstance(MqttOptions.class.getClassLoader(),
                 new Class<?>[] {MqttOptions.class}, (proxy, method, args) -> {
                     if (method.getName().equals("annotationType")) {
@@ -24,7 +24,7 @@ final class TestOptions {
     }
 
     /** Loggers that print warnings and errors (a test's output then explains its failure) and drop the rest. */
-    static LoggerFactory loggers() {
+    public static LoggerFactory loggers() {
         Logger logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
                 (proxy, method, args) -> {
                     if ((method.getName().equals("warn") || method.getName().equals("error")) && args != null) {

@@ -10,15 +10,15 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 
 /** A plain MQTT 5 client standing in for whoever watches the gateway's topics. */
-final class Watcher implements AutoCloseable {
+public final class Watcher implements AutoCloseable {
 
-    final MqttClient client;
+    public final MqttClient client;
     private final BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 
-    record Received(String topic, String text, MqttMessage message) {
+    public record Received(String topic, String text, MqttMessage message) {
     }
 
-    Watcher(String uri, String... filters) throws Exception {
+    public Watcher(String uri, String... filters) throws Exception {
         client = new MqttClient(uri, "watcher-" + System.nanoTime(), null);
         client.connect();
         for (String filter : filters) {
@@ -29,7 +29,7 @@ final class Watcher implements AutoCloseable {
     }
 
     /** The next message on {@code topic} whose text contains {@code fragment}, waiting up to {@code seconds}. */
-    Received await(String topic, String fragment, long seconds) throws InterruptedException {
+    public Received await(String topic, String fragment, long seconds) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         while (true) {
             long left = deadline - System.nanoTime();

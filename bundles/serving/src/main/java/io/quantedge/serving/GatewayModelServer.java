@@ -246,7 +246,7 @@ public final class GatewayModelServer implements ModelServer {
     }
 
     @Deactivate
-    void stop() {
+    public void stop() {
         slots.values().forEach(slot -> slot.current().model().close());
         slots.clear();
     }

@@ -31,22 +31,22 @@ import org.osgi.service.log.LoggerFactory;
  * The parts a model server stands on, real and outside a framework: the engine with the scalar
  * backend, a store in a temporary folder, and signed packages of the project's test models.
  */
-final class StoreWithPackages implements AutoCloseable {
+public final class StoreWithPackages implements AutoCloseable {
 
-    static final Path MODELS = Path.of(System.getProperty("quantedge.models", "../../tests/models"))
+    public static final Path MODELS = Path.of(System.getProperty("quantedge.models", "../../tests/models"))
             .toAbsolutePath().normalize();
     /** The trained Fashion-MNIST CNN, input "input" [N,1,28,28], output "logits". */
-    static final Path CNN = MODELS.resolve("cnn_qdq_per_channel.onnx");
+    public static final Path CNN = MODELS.resolve("cnn_qdq_per_channel.onnx");
     /** Another network with input and output of the same names, but another input shape ([1,3,96,96]). */
-    static final Path OTHER = MODELS.resolve("mobilenetv2_like_qdq.onnx");
+    public static final Path OTHER = MODELS.resolve("mobilenetv2_like_qdq.onnx");
 
-    final Engine engine;
-    final FileModelStore store;
+    public final Engine engine;
+    public final FileModelStore store;
     private final Path directory;
     private final PackageFiles packages;
     private final PrivateKey key;
 
-    StoreWithPackages(Path directory) throws Exception {
+    public StoreWithPackages(Path directory) throws Exception {
         this.directory = directory;
         Path keys = Files.createDirectories(directory.resolve("keys"));
         KeyFiles.generate(keys.resolve("release"));
@@ -58,7 +58,17 @@ final class StoreWithPackages implements AutoCloseable {
     }
 
     /** Stages {@code model} as {@code name} {@code version}, with one test case when {@code vector} is given. */
-    void stage(String name, String version, Path model, Optional<Map.Entry<Tensor, Tensor>> vector) throws Exception {
+    public void stage(String name, String version, Path model, Optional<Map.Entry<Tensor, Tensor>> vector)
+            throws Exception {
+        store.stage(write(name, version, model, vector, Optional.of(key)));
+    }
+
+    /**
+     * Writes a package of {@code model} as {@code name} {@code version}, signed by {@code signer}
+     * (the trusted key: {@link #trustedKey()}) or unsigned when empty, and returns its file.
+     */
+    public Path write(String name, String version, Path model, Optional<Map.Entry<Tensor, Tensor>> vector,
+                      Optional<PrivateKey> signer) throws Exception {
         Map<String, Path> files = new LinkedHashMap<>();
         files.put("model.onnx", model);
         Optional<TestVectors> vectors = Optional.empty();
@@ -72,16 +82,34 @@ final class StoreWithPackages implements AutoCloseable {
             vectors = Optional.of(new TestVectors(1e-4, List.of(new TestVectors.TestCase(
                     Map.of("input", "vectors/in.npy"), Map.of("logits", "vectors/out.npy")))));
         }
-        Path file = directory.resolve(name + "-" + version + ".qmp");
+        Path file = directory.resolve(name + "-" + version + "-" + System.nanoTime() + ".qmp");
         packages.write(new PackageContents(name, version, "model.onnx", files,
                 List.of(new InputSpec("input", Optional.empty())),
                 List.of(new OutputSpec("logits", Optional.empty(), Optional.empty())), vectors, List.of()),
-                Optional.of(key), file);
-        store.stage(file);
+                signer, file);
+        return file;
+    }
+
+    public PrivateKey trustedKey() {
+        return key;
+    }
+
+    /** A key this store does not trust. */
+    public PrivateKey untrustedKey() throws Exception {
+        Path other = Files.createDirectories(directory.resolve("other-keys"));
+        KeyFiles.generate(other.resolve("stranger-" + System.nanoTime()));
+        try (var keys = Files.list(other)) {
+            return KeyFiles.readPrivateKey(keys.filter(p -> p.toString().endsWith(".key")).findFirst().orElseThrow());
+        }
+    }
+
+    /** A model server on this store, with a health window of {@code runs} runs or {@code seconds}. */
+    public GatewayModelServer server(int runs, int seconds, double maxErrorRate) {
+        return new GatewayModelServer(engine, store, quietLoggers(), options(runs, seconds, maxErrorRate, 0));
     }
 
     /** One seeded CNN image. */
-    static Map<String, Tensor> cnnInput(long seed) {
+    public static Map<String, Tensor> cnnInput(long seed) {
         Random random = new Random(seed);
         float[] pixels = new float[28 * 28];
         for (int i = 0; i < pixels.length; i++) {
@@ -90,7 +118,7 @@ final class StoreWithPackages implements AutoCloseable {
         return Map.of("input", Tensor.ofFloats(Shape.of(1, 1, 28, 28), pixels));
     }
 
-    static LoggerFactory quietLoggers() {
+    public static LoggerFactory quietLoggers() {
         Logger logger = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
                 (proxy, method, args) -> method.getReturnType() == boolean.class ? Boolean.FALSE : null);
         return (LoggerFactory) Proxy.newProxyInstance(LoggerFactory.class.getClassLoader(),

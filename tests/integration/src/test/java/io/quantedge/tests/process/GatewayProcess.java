@@ -26,12 +26,17 @@ final class GatewayProcess implements AutoCloseable {
     }
 
     static GatewayProcess start(Path distribution, Path workDir, String... args) throws IOException {
+        return start(distribution, workDir, freePort(), args);
+    }
+
+    /** With the embedded broker and the gateway's connection on {@code mqttPort}. */
+    static GatewayProcess start(Path distribution, Path workDir, int mqttPort, String... args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(distribution.resolve("bin/quantedge").toString());
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true);
         // Its own MQTT port: the shipped configuration starts the embedded broker, and 1883 may be taken.
-        builder.environment().put("JAVA_OPTS", "-Dquantedge.mqtt.port=" + freePort());
+        builder.environment().put("JAVA_OPTS", "-Dquantedge.mqtt.port=" + mqttPort);
         return new GatewayProcess(builder.start());
     }
 
@@ -101,6 +106,12 @@ final class GatewayProcess implements AutoCloseable {
      * Sends SIGTERM and waits for the exit code. Through the handle, because Process.destroy also
      * closes our end of the output pipe and the last lines would be lost.
      */
+    /** Kills the process with SIGKILL, as a power cut or the OOM killer would, and waits for it to be gone. */
+    void kill() throws InterruptedException {
+        process.toHandle().destroyForcibly();
+        process.waitFor();
+    }
+
     int terminate(Duration timeout) throws InterruptedException {
         process.toHandle().destroy();
         return awaitExit(timeout);

@@ -1,0 +1,233 @@
+package io.quantedge.mqtt.update;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.quantedge.mqtt.GatewayStatus;
+import io.quantedge.mqtt.Mosquitto;
+import io.quantedge.mqtt.MqttGatewayConnection;
+import io.quantedge.mqtt.TestOptions;
+import io.quantedge.mqtt.Watcher;
+import io.quantedge.mqtt.push.PushRunner;
+import io.quantedge.serving.GatewayModelServer;
+import io.quantedge.serving.StoreWithPackages;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Model updates end to end against a real Mosquitto: quantedge push to the receiver, the real
+ * store (signatures, hashes), the real model server (validation, swap), and every refusal on the
+ * job topic with the previous model still served.
+ */
+class UpdateOverMqttTest {
+
+    @TempDir
+    Path dir;
+
+    private Mosquitto broker;
+    private StoreWithPackages parts;
+    private GatewayModelServer server;
+    private MqttGatewayConnection connection;
+    private ModelUpdateReceiver receiver;
+
+    @BeforeEach
+    void start() throws Exception {
+        broker = Mosquitto.start(dir);
+        parts = new StoreWithPackages(Files.createDirectories(dir.resolve("gateway")));
+        server = parts.server(1, 0, 0.1);
+        connection = new MqttGatewayConnection(TestOptions.mqtt(Map.of("serverUris", new String[] {broker.uri()},
+                "gatewayId", "gw-1")), new GatewayStatus("t"), TestOptions.loggers());
+        startReceiver();
+        try (Watcher watcher = new Watcher(broker.uri(), "quantedge/gw-1/status")) {
+            watcher.await("quantedge/gw-1/status", "online", 15);
+        }
+        Thread.sleep(300);
+    }
+
+    private void startReceiver() throws Exception {
+        receiver = new ModelUpdateReceiver(connection, parts.store, server, TestOptions.loggers()
+                .getLogger(ModelUpdateReceiver.class), limits(8L << 20), dir.resolve("staging"));
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        receiver.stop();
+        connection.stop();
+        server.stop();
+        parts.close();
+        broker.close();
+    }
+
+    private int push(Path packageFile, String job, ByteArrayOutputStream out) throws Exception {
+        return PushRunner.run(List.of("--broker", broker.uri(), "--gateway", "gw-1", "--job", job, "--chunk-bytes",
+                String.valueOf(CHUNK_BYTES), "--timeout", "60", packageFile.toString()), new PrintStream(out, true),
+                new PrintStream(new ByteArrayOutputStream(), true));
+    }
+
+    private static final int CHUNK_BYTES = 8192;
+
+    @Test
+    void aSignedPackageGoesThroughEveryStateToActive() throws Exception {
+        Path pkg = parts.write("door-cam", "1", StoreWithPackages.CNN, Optional.empty(), Optional.of(parts.trustedKey()));
+        try (Watcher jobs = new Watcher(broker.uri(), "quantedge/gw-1/jobs/job-1")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertEquals(0, push(pkg, "job-1", out), out.toString());
+            List<String> states = new ArrayList<>();
+            for (String state : List.of("RECEIVING", "VERIFYING", "VALIDATING", "ACTIVATING", "ACTIVE")) {
+                states.add(state(jobs.await("quantedge/gw-1/jobs/job-1", "\"" + state + "\"", 20)));
+            }
+            assertEquals(List.of("RECEIVING", "VERIFYING", "VALIDATING", "ACTIVATING", "ACTIVE"), states);
+        }
+        assertEquals("1", server.run("door-cam", StoreWithPackages.cnnInput(1)).version());
+        try (Watcher models = new Watcher(broker.uri(), "quantedge/gw-1/models/door-cam")) {
+            JsonObject model = JsonParser.parseString(models.await("quantedge/gw-1/models/door-cam", "door-cam", 10)
+                    .text()).getAsJsonObject();
+            assertEquals("1", model.get("version").getAsString());
+        }
+        // The same job id again: the gateway answers its outcome, and installs nothing twice.
+        ByteArrayOutputStream again = new ByteArrayOutputStream();
+        assertEquals(0, push(pkg, "job-1", again), again.toString());
+    }
+
+    @Test
+    void refusesUnsignedUntrustedAndTamperedPackagesAndKeepsServing() throws Exception {
+        Path good = parts.write("door-cam", "1", StoreWithPackages.CNN, Optional.empty(), Optional.of(parts.trustedKey()));
+        assertEquals(0, push(good, "install-1", new ByteArrayOutputStream()));
+        Map<String, Path> bad = Map.of(
+                "UNSIGNED", parts.write("door-cam", "2", StoreWithPackages.CNN, Optional.empty(), Optional.empty()),
+                "UNTRUSTED_SIGNATURE", parts.write("door-cam", "3", StoreWithPackages.CNN, Optional.empty(),
+                        Optional.of(parts.untrustedKey())));
+        for (Map.Entry<String, Path> refused : bad.entrySet()) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertEquals(1, push(refused.getValue(), "bad-" + refused.getKey(), out), out.toString());
+            assertTrue(out.toString().contains("FAILED " + refused.getKey()), out.toString());
+        }
+        // A chunk changed on the way: the hash the begin message announced no longer matches.
+        Path tampered = dir.resolve("tampered.qmp");
+        byte[] bytes = Files.readAllBytes(good);
+        Files.write(tampered, bytes);
+        try (Watcher jobs = new Watcher(broker.uri(), "quantedge/gw-1/jobs/tamper")) {
+            sendRaw(tampered, "tamper", index -> index == 0, true);
+            JsonObject report = report(jobs.await("quantedge/gw-1/jobs/tamper", "FAILED", 20));
+            assertEquals("HASH_MISMATCH", report.getAsJsonObject("error").get("code").getAsString());
+        }
+        assertEquals("1", server.run("door-cam", StoreWithPackages.cnnInput(1)).version());
+    }
+
+    @Test
+    void refusesMalformedBeginMessagesAndChunksOutsideTheJob() throws Exception {
+        try (Watcher jobs = new Watcher(broker.uri(), "quantedge/gw-1/jobs/+")) {
+            String sha = "0".repeat(64);
+            begin("j-json", "{not json");
+            assertEquals("BAD_REQUEST", code(jobs.await("quantedge/gw-1/jobs/j-json", "FAILED", 10)));
+            begin("j-field", "{\"model\":\"m\",\"version\":\"1\",\"sizeBytes\":10,\"sha256\":\"" + sha
+                    + "\",\"chunkBytes\":10,\"chunks\":1,\"priority\":\"high\"}");
+            JsonObject unknown = report(jobs.await("quantedge/gw-1/jobs/j-field", "FAILED", 10));
+            assertTrue(unknown.toString().contains("unknown field 'priority'"), unknown.toString());
+            begin("j-big", "{\"model\":\"m\",\"version\":\"1\",\"sizeBytes\":999999999999,\"sha256\":\"" + sha
+                    + "\",\"chunkBytes\":65536,\"chunks\":15258789}");
+            assertEquals("TOO_LARGE", code(jobs.await("quantedge/gw-1/jobs/j-big", "FAILED", 10)));
+            begin("j-range", "{\"model\":\"m\",\"version\":\"1\",\"sizeBytes\":20,\"sha256\":\"" + sha
+                    + "\",\"chunkBytes\":10,\"chunks\":2}");
+            jobs.await("quantedge/gw-1/jobs/j-range", "RECEIVING", 10);
+            publish("quantedge/gw-1/update/j-range/chunk/7", new byte[10]);
+            assertEquals("BAD_CHUNK", code(jobs.await("quantedge/gw-1/jobs/j-range", "FAILED", 10)));
+        }
+    }
+
+    @Test
+    void resumesAfterTheGatewayRestartsMidTransferAndAsksOnlyForWhatItMisses() throws Exception {
+        Path pkg = parts.write("door-cam", "1", StoreWithPackages.CNN, Optional.empty(), Optional.of(parts.trustedKey()));
+        try (Watcher jobs = new Watcher(broker.uri(), "quantedge/gw-1/jobs/resume")) {
+            int chunks = sendRaw(pkg, "resume", index -> index % 2 == 0, false);
+            Thread.sleep(500);
+            receiver.stop(); // the gateway goes down with half the chunks on disk...
+            startReceiver(); // ...and comes back: it names the chunks it misses
+            JsonObject report = report(jobs.await("quantedge/gw-1/jobs/resume", "missing", 20));
+            List<Integer> missing = report.getAsJsonArray("missing").asList().stream().map(e -> e.getAsInt()).toList();
+            List<Integer> odd = new ArrayList<>();
+            for (int i = 1; i < chunks; i += 2) {
+                odd.add(i);
+            }
+            assertEquals(odd, missing);
+            // quantedge push with the same job id: the gateway answers with what it misses, and only that is sent.
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertEquals(0, push(pkg, "resume", out), out.toString());
+        }
+        assertEquals("1", server.run("door-cam", StoreWithPackages.cnnInput(1)).version());
+    }
+
+    /** Sends begin and the chunks {@code sent} selects (changed when {@code corrupt}), then end when all were sent. */
+    private int sendRaw(Path pkg, String job, java.util.function.IntPredicate sent, boolean corrupt) throws Exception {
+        byte[] bytes = Files.readAllBytes(pkg);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(bytes));
+        int chunkBytes = CHUNK_BYTES;
+        int chunks = (bytes.length + chunkBytes - 1) / chunkBytes;
+        begin(job, "{\"model\":\"door-cam\",\"version\":\"1\",\"sizeBytes\":" + bytes.length + ",\"sha256\":\"" + sha
+                + "\",\"chunkBytes\":" + chunkBytes + ",\"chunks\":" + chunks + "}");
+        boolean all = true;
+        for (int i = 0; i < chunks; i++) {
+            if (!sent.test(i) && !corrupt) {
+                all = false;
+                continue;
+            }
+            byte[] chunk = java.util.Arrays.copyOfRange(bytes, i * chunkBytes, Math.min(bytes.length,
+                    (i + 1) * chunkBytes));
+            if (corrupt && sent.test(i)) {
+                chunk[chunk.length / 2] ^= 1;
+            }
+            publish("quantedge/gw-1/update/" + job + "/chunk/" + i, chunk);
+        }
+        if (all) {
+            publish("quantedge/gw-1/update/" + job + "/end", "{}".getBytes(StandardCharsets.UTF_8));
+        }
+        return chunks;
+    }
+
+    private void begin(String job, String json) throws Exception {
+        publish("quantedge/gw-1/update/" + job + "/begin", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void publish(String topic, byte[] payload) throws Exception {
+        try (Watcher sender = new Watcher(broker.uri())) {
+            sender.client.publish(topic, new MqttMessage(payload, 1, false, null));
+        }
+    }
+
+    private static String state(Watcher.Received received) {
+        return report(received).get("state").getAsString();
+    }
+
+    private static String code(Watcher.Received received) {
+        return report(received).getAsJsonObject("error").get("code").getAsString();
+    }
+
+    private static JsonObject report(Watcher.Received received) {
+        return JsonParser.parseString(received.text()).getAsJsonObject();
+    }
+
+    static UpdateOptions limits(long maxPackageBytes) {
+        return (UpdateOptions) Proxy.newProxyInstance(UpdateOptions.class.getClassLoader(),
+                new Class<?>[] {UpdateOptions.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "maxPackageBytes" -> maxPackageBytes;
+                    case "annotationType" -> UpdateOptions.class;
+                    default -> method.getDefaultValue();
+                });
+    }
+}
