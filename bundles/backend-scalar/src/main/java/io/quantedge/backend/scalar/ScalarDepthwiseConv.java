@@ -110,8 +110,20 @@ final class ScalarDepthwiseConv implements Int8DepthwiseConvKernel {
                 for (int oh = ohFirst; oh < ohEnd; oh++) {
                     int row = plane + (oh * strideH + rowShift) * window.inW() + colShift;
                     int out = oh * outW;
-                    for (int ow = owFirst; ow < owEnd; ow++) {
-                        sums[out + ow] += (ScalarInt8Gemm.value(x[row + ow * strideW], xSigned) - xZero) * wv;
+                    // Loops without a per-element branch on the type or multiply by the stride for the
+                    // common cases: this runs once per tap over the whole plane.
+                    if (strideW == 1 && xSigned) {
+                        for (int ow = owFirst; ow < owEnd; ow++) {
+                            sums[out + ow] += (x[row + ow] - xZero) * wv;
+                        }
+                    } else if (strideW == 1) {
+                        for (int ow = owFirst; ow < owEnd; ow++) {
+                            sums[out + ow] += ((x[row + ow] & 0xFF) - xZero) * wv;
+                        }
+                    } else {
+                        for (int ow = owFirst; ow < owEnd; ow++) {
+                            sums[out + ow] += (ScalarInt8Gemm.value(x[row + ow * strideW], xSigned) - xZero) * wv;
+                        }
                     }
                 }
             }
