@@ -43,6 +43,9 @@ void *qe_scratch(int slot, size_t bytes) {
         }
     }
     if (set->size[slot] < bytes) {
+        if (bytes > SIZE_MAX / 2) {
+            return NULL;
+        }
         /* Grown by half again, so a slowly growing request does not reallocate every call. */
         size_t size = bytes + bytes / 2;
         size = (size + 63) / 64 * 64;
