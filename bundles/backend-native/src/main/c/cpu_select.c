@@ -58,12 +58,14 @@ static uint32_t detect(void) {
 
 static const qe_kernel_set KERNEL_SETS[QE_VARIANT_COUNT] = {
     [QE_VARIANT_PORTABLE] = {"portable", qe_int8_dot_portable, qe_float_gemm_portable, qe_int4_matmul_portable,
-                              qe_int4q8_matmul_portable},
-    [QE_VARIANT_AVX2] = {"avx2", qe_int8_dot_avx2, qe_float_gemm_avx2, qe_int4_matmul_avx2, qe_int4q8_matmul_avx2},
+                              qe_int4q8_matmul_portable, qe_depthwise_prepare_portable, qe_depthwise_portable},
+    [QE_VARIANT_AVX2] = {"avx2", qe_int8_dot_avx2, qe_float_gemm_avx2, qe_int4_matmul_avx2, qe_int4q8_matmul_avx2,
+                         qe_depthwise_prepare_avx2, qe_depthwise_avx2},
     [QE_VARIANT_AVX512_VNNI] = {"avx512vnni", qe_int8_dot_avx512vnni, qe_float_gemm_avx512vnni,
-                                qe_int4_matmul_avx512vnni, qe_int4q8_matmul_avx512vnni},
+                                qe_int4_matmul_avx512vnni, qe_int4q8_matmul_avx512vnni,
+                                qe_depthwise_prepare_avx512vnni, qe_depthwise_avx512vnni},
     [QE_VARIANT_AMX] = {"amx", qe_int8_dot_amx, qe_float_gemm_avx512vnni, qe_int4_matmul_avx512vnni,
-                        qe_int4q8_matmul_avx512vnni},
+                        qe_int4q8_matmul_avx512vnni, qe_depthwise_prepare_avx512vnni, qe_depthwise_avx512vnni},
 };
 
 #elif defined(__aarch64__)
@@ -90,12 +92,13 @@ static uint32_t detect(void) {
 
 static const qe_kernel_set KERNEL_SETS[QE_VARIANT_COUNT] = {
     [QE_VARIANT_PORTABLE] = {"portable", qe_int8_dot_portable, qe_float_gemm_portable, qe_int4_matmul_portable,
-                              qe_int4q8_matmul_portable},
-    [QE_VARIANT_NEON] = {"neon", qe_int8_dot_neon, qe_float_gemm_neon, qe_int4_matmul_neon, qe_int4q8_matmul_neon},
+                              qe_int4q8_matmul_portable, qe_depthwise_prepare_portable, qe_depthwise_portable},
+    [QE_VARIANT_NEON] = {"neon", qe_int8_dot_neon, qe_float_gemm_neon, qe_int4_matmul_neon, qe_int4q8_matmul_neon,
+                         qe_depthwise_prepare_neon, qe_depthwise_neon},
     [QE_VARIANT_DOTPROD] = {"dotprod", qe_int8_dot_dotprod, qe_float_gemm_dotprod, qe_int4_matmul_dotprod,
-                              qe_int4q8_matmul_dotprod},
+                              qe_int4q8_matmul_dotprod, qe_depthwise_prepare_dotprod, qe_depthwise_dotprod},
     [QE_VARIANT_I8MM] = {"i8mm", qe_int8_dot_i8mm, qe_float_gemm_dotprod, qe_int4_matmul_dotprod,
-                         qe_int4q8_matmul_dotprod},
+                         qe_int4q8_matmul_dotprod, qe_depthwise_prepare_dotprod, qe_depthwise_dotprod},
 };
 
 #else
@@ -105,7 +108,7 @@ static uint32_t detect(void) {
 
 static const qe_kernel_set KERNEL_SETS[QE_VARIANT_COUNT] = {
     [QE_VARIANT_PORTABLE] = {"portable", qe_int8_dot_portable, qe_float_gemm_portable, qe_int4_matmul_portable,
-                              qe_int4q8_matmul_portable},
+                              qe_int4q8_matmul_portable, qe_depthwise_prepare_portable, qe_depthwise_portable},
 };
 #endif
 

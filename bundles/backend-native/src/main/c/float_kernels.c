@@ -94,41 +94,11 @@ static void pair_order(const float *a, long length, float *out) {
     }
 }
 
-/*
- * 16 bytes, each zero-extended to a 32-bit lane. GCC's generic conversion of a byte vector extracts
- * the bytes one by one (4x slower than the products here), so each ISA gets its widening move.
- */
-static inline __attribute__((always_inline)) void widen_bytes(const uint8_t *bytes, v16i *out) {
-    v16i lanes;
-#if defined(__AVX512F__)
-    __m512i wide = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *) bytes));
-    memcpy(&lanes, &wide, sizeof lanes);
-#elif defined(__AVX2__)
-    __m128i packed = _mm_loadu_si128((const __m128i *) bytes);
-    __m256i low = _mm256_cvtepu8_epi32(packed);
-    __m256i high = _mm256_cvtepu8_epi32(_mm_srli_si128(packed, 8));
-    memcpy(&lanes, &low, sizeof low);
-    memcpy((char *) &lanes + sizeof low, &high, sizeof high);
-#elif defined(__ARM_NEON)
-    uint8x16_t packed = vld1q_u8(bytes);
-    uint16x8_t low = vmovl_u8(vget_low_u8(packed));
-    uint16x8_t high = vmovl_u8(vget_high_u8(packed));
-    uint32x4_t quarters[4] = {vmovl_u16(vget_low_u16(low)), vmovl_u16(vget_high_u16(low)),
-                              vmovl_u16(vget_low_u16(high)), vmovl_u16(vget_high_u16(high))};
-    memcpy(&lanes, quarters, sizeof lanes);
-#else
-    for (int i = 0; i < 16; i++) {
-        lanes[i] = bytes[i];
-    }
-#endif
-    *out = lanes; /* through a pointer: returning a 64-byte vector by value would change the ABI */
-}
-
 /* 32 weights from 16 bytes: the low nibbles (even weights) and the high ones (odd weights). */
 static inline __attribute__((always_inline)) void dequantize_chunk(const uint8_t *bytes, v16f zero, v16f scale,
                                                                    v16f *even, v16f *odd) {
     v16i q;
-    widen_bytes(bytes, &q);
+    qe_widen_bytes(bytes, 0, &q);
     *even = (__builtin_convertvector(q & 15, v16f) - zero) * scale;
     *odd = (__builtin_convertvector(q >> 4, v16f) - zero) * scale;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "kernels.h"
+#include "scratch.h"
 
 #define JNI_NAME(method) Java_io_quantedge_backend_nativecode_NativeKernels_##method
 
@@ -35,6 +36,12 @@ JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
     (void) reserved;
     qe_supported_variants(); /* detect once, before any thread asks */
     return JNI_VERSION_1_8;
+}
+
+JNIEXPORT void JNICALL JNI_OnUnload(JavaVM *vm, void *reserved) {
+    (void) vm;
+    (void) reserved;
+    qe_scratch_unload();
 }
 
 JNIEXPORT jint JNICALL JNI_NAME(supportedVariants)(JNIEnv *env, jclass type) {
@@ -319,4 +326,118 @@ JNIEXPORT void JNICALL JNI_NAME(int4Int8Matmul)(JNIEnv *env, jclass type, jint v
         kernels->int4q8_matmul(w, &rows, m, j0, j1, result);
         store_rows(env, c, c_offset, ldc, m, j0, j1, result, ld_result, 0);
     }
+}
+
+JNIEXPORT jlong JNICALL JNI_NAME(packDepthwise)(JNIEnv *env, jclass type, jbyteArray filters, jint offset,
+                                                jint channels, jint taps, jboolean is_signed, jintArray zero_points) {
+    (void) type;
+    jsize zero_point_count = (*env)->GetArrayLength(env, zero_points);
+    int32_t *zeros = malloc(sizeof(int32_t) * (size_t) zero_point_count);
+    if (zeros == NULL) {
+        throw_out_of_memory(env);
+        return 0;
+    }
+    (*env)->GetIntArrayRegion(env, zero_points, 0, zero_point_count, (jint *) zeros);
+    jbyte *values = (*env)->GetPrimitiveArrayCritical(env, filters, NULL);
+    if (values == NULL) {
+        free(zeros);
+        return 0;
+    }
+    qe_depthwise_filters *packed = qe_pack_depthwise((const int8_t *) values + offset, channels, taps, is_signed,
+                                                     zeros, zero_point_count);
+    (*env)->ReleasePrimitiveArrayCritical(env, filters, values, JNI_ABORT);
+    free(zeros);
+    if (packed == NULL) {
+        throw_out_of_memory(env);
+    }
+    return (jlong) (intptr_t) packed;
+}
+
+/*
+ * Scratch slots of a depthwise call: the prepared image, the output planes, the kernel's workspace,
+ * and the bias and multipliers.
+ */
+enum { SLOT_IMAGE, SLOT_OUT, SLOT_WORKSPACE, SLOT_REQUANTIZATION };
+
+/*
+ * Channels [first, first + count) of one depthwise call: the image is padded and split inside a
+ * short critical section on x, the kernel runs on native buffers, and the planes are copied into y
+ * in another (out_size bytes per value: 4 for int32 sums, 1 when requantized).
+ */
+static void depthwise(JNIEnv *env, jint variant, jlong packed, jint first, jint count, const qe_conv_window *window,
+                      jbyteArray x, jint x_offset, jboolean x_signed, jint x_zero_point, qe_requantization *rq,
+                      jarray y, jint y_offset) {
+    const qe_kernel_set *kernels = kernels_or_throw(env, variant);
+    const qe_depthwise_filters *filters = (const qe_depthwise_filters *) (intptr_t) packed;
+    int64_t out_plane = (int64_t) window->out_h * window->out_w;
+    if (kernels == NULL || count == 0 || out_plane == 0) {
+        return;
+    }
+    qe_depthwise_layout layout;
+    size_t out_size = rq == NULL ? sizeof(int32_t) : 1;
+    if (qe_depthwise_layout_of(window, &layout) != 0) {
+        throw_out_of_memory(env);
+        return;
+    }
+    uint8_t *image = qe_scratch(SLOT_IMAGE, (size_t) qe_depthwise_image_bytes(&layout, count));
+    void *out = qe_scratch(SLOT_OUT, (size_t) (out_plane * count) * out_size);
+    void *workspace = qe_scratch(SLOT_WORKSPACE, (size_t) qe_depthwise_workspace_bytes(&layout, filters->taps));
+    if (image == NULL || out == NULL || workspace == NULL) {
+        throw_out_of_memory(env);
+        return;
+    }
+    int64_t in_plane = (int64_t) window->in_h * window->in_w;
+    jbyte *x_values = (*env)->GetPrimitiveArrayCritical(env, x, NULL);
+    if (x_values == NULL) {
+        return;
+    }
+    kernels->depthwise_prepare(window, &layout, (const uint8_t *) x_values + x_offset + first * in_plane, count,
+                               (uint8_t) x_zero_point, image);
+    (*env)->ReleasePrimitiveArrayCritical(env, x, x_values, JNI_ABORT);
+    kernels->depthwise(filters, window, &layout, image, first, count, x_signed, x_zero_point, rq, out, workspace);
+    char *y_values = (*env)->GetPrimitiveArrayCritical(env, y, NULL);
+    if (y_values != NULL) {
+        memcpy(y_values + ((size_t) y_offset + (size_t) first * out_plane) * out_size, out,
+               (size_t) (out_plane * count) * out_size);
+        (*env)->ReleasePrimitiveArrayCritical(env, y, y_values, 0);
+    }
+}
+
+JNIEXPORT void JNICALL JNI_NAME(depthwiseConv)(JNIEnv *env, jclass type, jint variant, jlong packed, jint first,
+                                               jint count, jint in_h, jint in_w, jint k_h, jint k_w, jint stride_h,
+                                               jint stride_w, jint dilation_h, jint dilation_w, jint pad_top,
+                                               jint pad_left, jint out_h, jint out_w, jbyteArray x, jint x_offset,
+                                               jboolean x_signed, jint x_zero_point, jintArray y, jint y_offset) {
+    (void) type;
+    qe_conv_window window = {in_h, in_w, k_h, k_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left,
+                             out_h, out_w};
+    depthwise(env, variant, packed, first, count, &window, x, x_offset, x_signed, x_zero_point, NULL, y, y_offset);
+}
+
+JNIEXPORT void JNICALL JNI_NAME(depthwiseConvRequantized)(
+        JNIEnv *env, jclass type, jint variant, jlong packed, jint first, jint count, jint in_h, jint in_w, jint k_h,
+        jint k_w, jint stride_h, jint stride_w, jint dilation_h, jint dilation_w, jint pad_top, jint pad_left,
+        jint out_h, jint out_w, jbyteArray x, jint x_offset, jboolean x_signed, jint x_zero_point, jintArray bias,
+        jfloatArray multiplier, jint y_zero_point, jboolean y_signed, jboolean half_to_even, jbyteArray y,
+        jint y_offset) {
+    (void) type;
+    qe_conv_window window = {in_h, in_w, k_h, k_w, stride_h, stride_w, dilation_h, dilation_w, pad_top, pad_left,
+                             out_h, out_w};
+    jsize multiplier_count = (*env)->GetArrayLength(env, multiplier);
+    jsize biases = bias == NULL ? 0 : (*env)->GetArrayLength(env, bias);
+    /* Bias and multipliers of every channel, as the kernel indexes them by channel number. */
+    char *copy = qe_scratch(SLOT_REQUANTIZATION, sizeof(int32_t) * (size_t) biases
+                            + sizeof(float) * (size_t) multiplier_count + 1);
+    if (copy == NULL) {
+        throw_out_of_memory(env);
+        return;
+    }
+    int32_t *bias_values = bias == NULL ? NULL : (int32_t *) copy;
+    float *multipliers = (float *) (copy + sizeof(int32_t) * (size_t) biases);
+    if (bias != NULL) {
+        (*env)->GetIntArrayRegion(env, bias, 0, biases, (jint *) bias_values);
+    }
+    (*env)->GetFloatArrayRegion(env, multiplier, 0, multiplier_count, multipliers);
+    qe_requantization rq = {bias_values, multipliers, multiplier_count != 1, y_zero_point, y_signed, half_to_even};
+    depthwise(env, variant, packed, first, count, &window, x, x_offset, x_signed, x_zero_point, &rq, y, y_offset);
 }

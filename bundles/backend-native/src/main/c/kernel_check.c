@@ -198,6 +198,110 @@ static int check_int4q8(const qe_kernel_set *kernels, int m, int n, int k, int b
     return failures;
 }
 
+static void *aligned(size_t bytes) {
+    void *memory = NULL;
+    return posix_memalign(&memory, 64, bytes + 64) == 0 ? memory : NULL;
+}
+
+/* A value of an int8 (signed) or uint8 tensor, as its zero point must be. */
+static int32_t random_zero_point(int is_signed) {
+    return (int32_t) (next_random() % 256) - (is_signed ? 128 : 0);
+}
+
+/*
+ * Depthwise convolution against the definition, written here with a bounds test per tap: the int32
+ * sums bit for bit, and the requantized bytes as qe_requantize (checked below against its own
+ * definition) turns those sums into bytes. The channels are done in two calls, as threads split them.
+ * shape: channels, in_h, in_w, k_h, k_w, stride_h, stride_w, dilation_h, dilation_w, then the pads
+ * top, left, bottom, right.
+ */
+static int check_depthwise(const qe_kernel_set *kernels, const int shape[13], int x_signed, int w_signed,
+                           int per_channel, int half_to_even, int out_signed) {
+    int channels = shape[0];
+    qe_conv_window w = {shape[1], shape[2], shape[3], shape[4], shape[5], shape[6], shape[7], shape[8], shape[9],
+                        shape[10], 0, 0};
+    w.out_h = (w.in_h + shape[9] + shape[11] - w.dilation_h * (w.k_h - 1) - 1) / w.stride_h + 1;
+    w.out_w = (w.in_w + shape[10] + shape[12] - w.dilation_w * (w.k_w - 1) - 1) / w.stride_w + 1;
+    int taps = w.k_h * w.k_w;
+    long in_plane = (long) w.in_h * w.in_w, out_plane = (long) w.out_h * w.out_w;
+    int8_t *x = malloc((size_t) (channels * in_plane) + 1);
+    int8_t *filters = malloc((size_t) channels * taps + 1);
+    int32_t *zeros = malloc(sizeof(int32_t) * (size_t) channels);
+    int32_t *bias = malloc(sizeof(int32_t) * (size_t) channels);
+    float *multipliers = malloc(sizeof(float) * (size_t) channels);
+    static const float specials[] = {NAN, INFINITY, -INFINITY, 0.5f, 0.25f, 1e30f};
+    for (long i = 0; i < channels * in_plane; i++) x[i] = (int8_t) next_random();
+    for (long i = 0; i < (long) channels * taps; i++) filters[i] = (int8_t) next_random();
+    for (int c = 0; c < channels; c++) {
+        zeros[c] = random_zero_point(w_signed);
+        bias[c] = (int32_t) (next_random() % 20001) - 10000;
+        multipliers[c] = next_random() % 7 == 0 ? specials[next_random() % 6]
+                : (float) ldexp((next_random() % 100000) / 100000.0, -(int) (4 + next_random() % 10));
+    }
+    int32_t x_zero = random_zero_point(x_signed);
+    qe_requantization rq = {bias, multipliers, per_channel, random_zero_point(out_signed), out_signed, half_to_even};
+    qe_depthwise_filters *packed = qe_pack_depthwise(filters, channels, taps, w_signed, zeros,
+                                                     per_channel ? channels : 1);
+    qe_depthwise_layout layout;
+    qe_depthwise_layout_of(&w, &layout);
+    uint8_t *image = aligned((size_t) qe_depthwise_image_bytes(&layout, channels));
+    void *workspace = aligned((size_t) qe_depthwise_workspace_bytes(&layout, taps));
+    int32_t *sums = malloc(sizeof(int32_t) * (size_t) (channels * out_plane) + 4);
+    int8_t *out = malloc((size_t) (channels * out_plane) + 1);
+    kernels->depthwise_prepare(&w, &layout, (const uint8_t *) x, channels, (uint8_t) x_zero, image);
+    int split = channels / 2;
+    for (int part = split == 0 ? 1 : 0; part < 2; part++) {
+        int first = part == 0 ? 0 : split, count = part == 0 ? split : channels - split;
+        const uint8_t *from = image + first * layout.channel;
+        kernels->depthwise(packed, &w, &layout, from, first, count, x_signed, x_zero, NULL, sums + first * out_plane,
+                           workspace);
+        kernels->depthwise(packed, &w, &layout, from, first, count, x_signed, x_zero, &rq, out + first * out_plane,
+                           workspace);
+    }
+    int failures = 0;
+    int32_t *expected = malloc(sizeof(int32_t) * (size_t) out_plane + 4);
+    int8_t *expected_out = malloc((size_t) out_plane + 1);
+    for (int c = 0; c < channels && failures == 0; c++) {
+        int32_t zero = zeros[per_channel ? c : 0];
+        for (long p = 0; p < out_plane; p++) {
+            int oh = (int) (p / w.out_w), ow = (int) (p % w.out_w);
+            uint32_t sum = 0;
+            for (int kh = 0; kh < w.k_h; kh++) {
+                for (int kw = 0; kw < w.k_w; kw++) {
+                    long ih = (long) oh * w.stride_h - w.pad_top + (long) kh * w.dilation_h;
+                    long iw = (long) ow * w.stride_w - w.pad_left + (long) kw * w.dilation_w;
+                    if (ih < 0 || ih >= w.in_h || iw < 0 || iw >= w.in_w) {
+                        continue;
+                    }
+                    int8_t xv = x[c * in_plane + ih * w.in_w + iw], wv = filters[c * taps + kh * w.k_w + kw];
+                    sum += (uint32_t) ((x_signed ? xv : (uint8_t) xv) - x_zero)
+                            * (uint32_t) ((w_signed ? wv : (uint8_t) wv) - zero);
+                }
+            }
+            expected[p] = (int32_t) (sum + (uint32_t) bias[c]);
+            if (sums[c * out_plane + p] != (int32_t) sum) {
+                fprintf(stderr, "%s depthwise %dx%ldx%ld: sum[%d][%ld] = %d, expected %d\n", kernels->name, channels,
+                        (long) w.in_h, (long) w.in_w, c, p, sums[c * out_plane + p], (int32_t) sum);
+                failures++;
+                break;
+            }
+        }
+        qe_requantize(1, (int) out_plane, expected, out_plane, NULL, multipliers + (per_channel ? c : 0), 0,
+                      rq.zero_point, out_signed, half_to_even, expected_out, out_plane);
+        for (long p = 0; p < out_plane && failures == 0; p++) {
+            if (out[c * out_plane + p] != expected_out[p]) {
+                fprintf(stderr, "%s depthwise %dx%ldx%ld requantized: out[%d][%ld] = %d, expected %d\n",
+                        kernels->name, channels, (long) w.in_h, (long) w.in_w, c, p, out[c * out_plane + p],
+                        expected_out[p]);
+                failures++;
+            }
+        }
+    }
+    free(x); free(filters); free(zeros); free(bias); free(multipliers); free(packed); free(image); free(workspace);
+    free(sums); free(out); free(expected); free(expected_out);
+    return failures;
+}
+
 /* Requantization (one implementation for all variants) against its definition, ties and NaN included. */
 static int check_requantize(void) {
     enum { N = 67 };
@@ -285,6 +389,32 @@ int main(int argc, char **argv) {
                 for (int combo = 0; combo < 8; combo++) {
                     failures += check_int8(kernels, m, n, k, combo & 1, combo >> 1 & 1, combo >> 2 & 1);
                 }
+            }
+        }
+        /* Depthwise: 3x3 at strides 1 and 2 in MobileNet's and small planes, widths around 16 and 48,
+           5x5, 7x7, 1x1, 3x1, 1x3, dilation 2, asymmetric pads and pads beyond the kernel's reach,
+           one-row and one-column images, a long kernel; every type combination, rounding and output type. */
+        static const int windows[][13] = {
+            {16, 12, 12, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, {16, 12, 12, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},
+            {17, 13, 13, 3, 3, 2, 2, 1, 1, 0, 0, 1, 1}, {32, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+            {3, 5, 15, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1}, {3, 5, 16, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+            {3, 5, 17, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, {2, 4, 47, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+            {2, 4, 49, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1}, {3, 11, 9, 5, 5, 1, 1, 1, 1, 2, 2, 2, 2},
+            {3, 11, 9, 5, 5, 2, 2, 1, 1, 2, 2, 2, 2}, {2, 14, 15, 7, 7, 1, 1, 1, 1, 3, 3, 3, 3},
+            {5, 7, 9, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0}, {4, 9, 8, 3, 1, 1, 1, 1, 1, 1, 0, 1, 0},
+            {4, 9, 8, 1, 3, 1, 1, 1, 1, 0, 1, 0, 1}, {3, 10, 11, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2},
+            {3, 10, 11, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2}, {3, 10, 11, 3, 3, 1, 1, 1, 3, 1, 3, 1, 3},
+            {3, 8, 9, 3, 3, 1, 1, 1, 1, 0, 2, 1, 0}, {3, 8, 9, 3, 3, 2, 1, 1, 1, 2, 0, 0, 1},
+            {2, 5, 5, 3, 3, 1, 1, 1, 1, 4, 5, 4, 6}, {2, 4, 4, 3, 3, 2, 2, 1, 1, 5, 5, 5, 5},
+            {3, 10, 10, 3, 3, 3, 3, 1, 1, 1, 1, 1, 1}, {3, 1, 37, 1, 3, 1, 1, 1, 1, 0, 1, 0, 1},
+            {3, 37, 1, 3, 1, 1, 1, 1, 1, 1, 0, 1, 0}, {2, 1, 1, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+            {1, 2, 300, 1, 200, 1, 1, 1, 1, 0, 0, 0, 0}, {4, 48, 48, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1},
+            {2, 3, 2000, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1},
+        };
+        for (size_t s = 0; s < sizeof windows / sizeof windows[0]; s++) {
+            for (int combo = 0; combo < 32; combo++) {
+                failures += check_depthwise(kernels, windows[s], combo & 1, combo >> 1 & 1, combo >> 2 & 1,
+                                            combo >> 3 & 1, combo >> 4 & 1);
             }
         }
         printf("kernel_check: variant %s checked\n", kernels->name);

@@ -166,3 +166,32 @@ qe_int4q8_matrix *qe_pack_int4q8(const uint8_t *quantized, const float *scales, 
     }
     return matrix;
 }
+
+qe_depthwise_filters *qe_pack_depthwise(const int8_t *filters, int channels, int taps, int is_signed,
+                                        const int32_t *zero_points, int zero_point_count) {
+    size_t header = aligned_size(sizeof(qe_depthwise_filters));
+    size_t weights = aligned_size((size_t) channels * taps * sizeof(int32_t));
+    size_t sums = aligned_size((size_t) channels * sizeof(int32_t));
+    uint8_t *memory = allocate_zeroed(header + weights + sums);
+    if (memory == NULL) {
+        return NULL;
+    }
+    qe_depthwise_filters *packed = (qe_depthwise_filters *) memory;
+    packed->bytes = (int64_t) (header + weights + sums);
+    packed->channels = channels;
+    packed->taps = taps;
+    packed->weights = (int32_t *) (memory + header);
+    packed->weight_sums = (int32_t *) (memory + header + weights);
+    for (int c = 0; c < channels; c++) {
+        int32_t zero = zero_points[zero_point_count == 1 ? 0 : c];
+        int32_t sum = 0;
+        for (int t = 0; t < taps; t++) {
+            long at = (long) c * taps + t;
+            int32_t value = (is_signed ? filters[at] : (uint8_t) filters[at]) - zero;
+            packed->weights[at] = value;
+            sum += value; /* at most 255 * taps: the sums fit int32 for any filter Java can hold */
+        }
+        packed->weight_sums[c] = sum;
+    }
+    return packed;
+}

@@ -39,9 +39,6 @@ static int32_t round_half_to_even(float value) {
     return java_float_to_int(rintf(value));
 }
 
-/* 1.5 * 2^23: for |x| <= 2^22, (x + MAGIC) - MAGIC is x rounded to an integer, ties to even (MAGIC is even). */
-#define ROUNDING_MAGIC 12582912.0f
-
 /*
  * Clamping the product to [low - zero, high - zero] before rounding gives the reference's result:
  * both bounds are integers, so rounding commutes with the clamp, and the clamp then replaces the
@@ -59,7 +56,7 @@ static inline __attribute__((always_inline)) void requantize_row_to_even(
         scaled = scaled != scaled ? 0.0f : scaled;
         scaled = scaled < lowest ? lowest : scaled;
         scaled = scaled > highest ? highest : scaled;
-        float rounded = (scaled + ROUNDING_MAGIC) - ROUNDING_MAGIC;
+        float rounded = (scaled + QE_ROUNDING_MAGIC) - QE_ROUNDING_MAGIC;
         out[j] = (int8_t) ((int32_t) rounded + zero_point);
     }
 }

@@ -1,53 +1,77 @@
 /*
- * Per-thread scratch buffers for the JNI calls. A product's temporaries (A repacked, the int32 dot
- * products, a copy of C) run to megabytes; fresh ones each call come from mmap, and touching their
- * pages costs about as much as an AMX product of the same size. A thread keeps its buffers (as
- * large as its largest call so far) until it ends, when the key's destructor frees them.
+ * Per-thread scratch buffers (scratch.h). Each thread's buffers hang off a pthread key whose
+ * destructor frees them when the thread ends, so the native kernel threads of a backend that is
+ * shut down give their memory back.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
-#include "kernels.h"
+#include "scratch.h"
 
 typedef struct {
-    void *memory[QE_SCRATCH_SLOTS];
-    size_t bytes[QE_SCRATCH_SLOTS];
-} thread_scratch;
+    void *buffer[QE_SCRATCH_SLOTS];
+    size_t size[QE_SCRATCH_SLOTS];
+} scratch_set;
 
 static pthread_key_t key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
+static int key_created;
 
-static void release(void *value) {
-    thread_scratch *scratch = value;
+static void release(void *set_pointer) {
+    scratch_set *set = set_pointer;
     for (int slot = 0; slot < QE_SCRATCH_SLOTS; slot++) {
-        free(scratch->memory[slot]);
+        free(set->buffer[slot]);
     }
-    free(scratch);
+    free(set);
 }
 
 static void create_key(void) {
-    pthread_key_create(&key, release);
+    key_created = pthread_key_create(&key, release) == 0;
 }
 
 void *qe_scratch(int slot, size_t bytes) {
     pthread_once(&key_once, create_key);
-    thread_scratch *scratch = pthread_getspecific(key);
-    if (scratch == NULL) {
-        scratch = calloc(1, sizeof(thread_scratch));
-        if (scratch == NULL || pthread_setspecific(key, scratch) != 0) {
-            free(scratch);
+    if (!key_created) {
+        return NULL;
+    }
+    scratch_set *set = pthread_getspecific(key);
+    if (set == NULL) {
+        set = calloc(1, sizeof *set);
+        if (set == NULL || pthread_setspecific(key, set) != 0) {
+            free(set);
             return NULL;
         }
     }
-    if (scratch->bytes[slot] < bytes) {
-        void *memory = NULL;
-        /* Rounded up to 64 bytes (posix_memalign's size need not be, aligned_alloc's must be). */
-        size_t rounded = (bytes + 63) / 64 * 64;
-        if (posix_memalign(&memory, 64, rounded == 0 ? 64 : rounded) != 0) {
+    if (set->size[slot] < bytes) {
+        if (bytes > SIZE_MAX / 2) {
             return NULL;
         }
-        free(scratch->memory[slot]);
-        scratch->memory[slot] = memory;
-        scratch->bytes[slot] = rounded;
+        /* Grown by half again, so a slowly growing request does not reallocate every call. */
+        size_t size = bytes + bytes / 2;
+        size = (size + 63) / 64 * 64;
+        void *buffer = NULL;
+        free(set->buffer[slot]);
+        set->buffer[slot] = NULL;
+        set->size[slot] = 0;
+        if (posix_memalign(&buffer, 64, size) != 0) {
+            return NULL;
+        }
+        set->buffer[slot] = buffer;
+        set->size[slot] = size;
     }
-    return scratch->memory[slot];
+    return set->buffer[slot];
+}
+
+void qe_scratch_unload(void) {
+    if (!key_created) {
+        return;
+    }
+    scratch_set *own = pthread_getspecific(key);
+    if (own != NULL) {
+        pthread_setspecific(key, NULL);
+        release(own);
+    }
+    /* Other threads' buffers leak rather than have a destructor in unloaded code run at their exit. */
+    pthread_key_delete(key);
+    key_created = 0;
 }

@@ -2,6 +2,7 @@ package io.quantedge.tck;
 
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
+import io.quantedge.api.kernel.Int8DepthwiseConvKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
 import io.quantedge.api.kernel.PackedMatrix;
 import io.quantedge.api.kernel.Rounding;
@@ -49,6 +50,40 @@ final class ConcurrencyConformance {
                 return new Object[] {acc, out};
             };
         }, types + " product and requantization");
+    }
+
+    void depthwise(Int8DepthwiseConvKernel kernel, IntegerSignedness types) throws InterruptedException {
+        Random random = new Random(seed ^ 3);
+        DepthwiseShape shape = DepthwiseShape.of(24, 19, 21, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1);
+        int[] wZeros = new int[shape.channels()];
+        for (int c = 0; c < wZeros.length; c++) {
+            wZeros[c] = IntegerSignedness.randomValue(random, types.bSigned());
+        }
+        DepthwiseOperands filters = DepthwiseOperands.random(random, shape, types, 0, wZeros);
+        PackedMatrix packed = filters.pack(kernel);
+        float[] multipliers = new float[shape.channels()];
+        for (int c = 0; c < multipliers.length; c++) {
+            multipliers[c] = Math.scalb(random.nextFloat() + 0.5f, -8 - random.nextInt(4));
+        }
+        ConcurrentRuns.assertSameAsSequential(threads, thread -> {
+            Random own = new Random(seed + thread);
+            // Every other thread on a stride-2 window: threads with different geometry at once.
+            DepthwiseShape mine = thread % 2 == 0 ? shape
+                    : DepthwiseShape.of(shape.channels(), 33, 17, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1);
+            DepthwiseOperands operands = filters.withImage(own, mine, IntegerSignedness.randomValue(own,
+                    types.aSigned()));
+            Rounding rounding = Rounding.values()[thread % 2];
+            return () -> {
+                Int8Matrix x = operands.x();
+                int[] sums = new int[mine.outputLength()];
+                kernel.convolve(mine.channels(), mine.window(), x.values(), x.offset(), x.signed(), operands.xZero(),
+                        packed, sums, 0);
+                byte[] out = new byte[mine.outputLength()];
+                kernel.convolveRequantized(mine.channels(), mine.window(), x.values(), x.offset(), x.signed(),
+                        operands.xZero(), packed, null, multipliers, thread % 100, thread % 3 == 0, rounding, out, 0);
+                return new Object[] {sums, out};
+            };
+        }, DepthwiseConvConformance.describe(types) + " convolutions, sums and requantized");
     }
 
     void floats(FloatGemmKernel kernel) throws InterruptedException {

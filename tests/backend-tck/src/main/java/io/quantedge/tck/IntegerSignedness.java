@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 
-/** The operand types of an integer product: A and B each int8 ({@code signed}) or uint8. */
+/**
+ * The operand types of an integer kernel: A and B (a depthwise convolution's image and filters) each
+ * int8 ({@code signed}) or uint8.
+ */
 record IntegerSignedness(boolean aSigned, boolean bSigned) {
 
     static final List<IntegerSignedness> ALL = List.of(new IntegerSignedness(false, true),
@@ -15,8 +18,13 @@ record IntegerSignedness(boolean aSigned, boolean bSigned) {
 
     /** The signedness an {@code INT_GEMM} signature names, if it names two 8-bit operands. */
     static Optional<IntegerSignedness> of(OpSignature op) {
+        return of(KernelBackend.INT_GEMM, op);
+    }
+
+    /** The signedness a signature of operation {@code opName} names, if it names two 8-bit operands. */
+    static Optional<IntegerSignedness> of(String opName, OpSignature op) {
         List<DataType> types = op.inputTypes();
-        if (!KernelBackend.INT_GEMM.equals(op.op()) || types.size() != 2 || !isEightBit(types.get(0))
+        if (!opName.equals(op.op()) || types.size() != 2 || !isEightBit(types.get(0))
                 || !isEightBit(types.get(1))) {
             return Optional.empty();
         }

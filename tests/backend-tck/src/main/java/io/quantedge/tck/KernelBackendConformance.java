@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
+import io.quantedge.api.kernel.Int8DepthwiseConvKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
 import io.quantedge.api.kernel.KernelBackend;
 import io.quantedge.api.kernel.OpSignature;
@@ -39,12 +40,12 @@ import org.junit.jupiter.api.TestFactory;
  * }</pre>
  *
  * <p>Each kernel interface the backend answers in {@code kernel(Class)} is checked: integer
- * products and requantization bit-exact, float and 4-bit products within {@link FloatTolerance},
- * calls from several threads at once, and calls outside the contract refused with
- * IllegalArgumentException before anything is written. Integer products are checked for each
- * signedness the backend declares. A kernel the backend does not answer is reported as skipped.
- * Each shape and case is its own reported test; the whole suite takes a few seconds against the
- * scalar backend.
+ * products, requantization and depthwise convolutions bit-exact, float and 4-bit products within
+ * {@link FloatTolerance}, calls from several threads at once, and calls outside the contract
+ * refused with IllegalArgumentException before anything is written. Integer products and depthwise
+ * convolutions are checked for each signedness the backend declares. A kernel the backend does not
+ * answer is reported as skipped. Each shape and case is its own reported test; the whole suite
+ * takes a few seconds against the scalar backend.
  */
 public abstract class KernelBackendConformance {
 
@@ -52,7 +53,8 @@ public abstract class KernelBackendConformance {
     private static final Map<String, Class<?>> KERNEL_OF_OP = Map.of(
             KernelBackend.GEMM, FloatGemmKernel.class,
             KernelBackend.INT_GEMM, Int8GemmKernel.class,
-            KernelBackend.MATMUL_NBITS, BlockwiseInt4Kernel.class);
+            KernelBackend.MATMUL_NBITS, BlockwiseInt4Kernel.class,
+            KernelBackend.DEPTHWISE_CONV, Int8DepthwiseConvKernel.class);
     private static final OpSignature FLOAT_GEMM = OpSignature.of(KernelBackend.GEMM, DataType.FP32, DataType.FP32);
     private static final OpSignature INT4_MATMUL = OpSignature.of(KernelBackend.MATMUL_NBITS, DataType.FP32,
             DataType.UINT4);
@@ -131,6 +133,7 @@ public abstract class KernelBackendConformance {
             boolean computable = switch (op.op()) {
                 case KernelBackend.GEMM -> op.equals(FLOAT_GEMM);
                 case KernelBackend.INT_GEMM -> IntegerSignedness.of(op).isPresent();
+                case KernelBackend.DEPTHWISE_CONV -> IntegerSignedness.of(KernelBackend.DEPTHWISE_CONV, op).isPresent();
                 default -> op.equals(INT4_MATMUL) || op.equals(INT4_INT8_MATMUL);
             };
             if (!computable) {
@@ -153,7 +156,8 @@ public abstract class KernelBackendConformance {
     @TestFactory
     Stream<DynamicNode> integerProducts() {
         Int8GemmKernel kernel = required(Int8GemmKernel.class);
-        return new Int8GemmConformance(kernel, reference(Int8GemmKernel.class), seed()).tests(declaredSignedness());
+        return new Int8GemmConformance(kernel, reference(Int8GemmKernel.class), seed())
+                .tests(declaredSignedness(KernelBackend.INT_GEMM));
     }
 
     @TestFactory
@@ -182,15 +186,25 @@ public abstract class KernelBackendConformance {
     }
 
     @TestFactory
+    Stream<DynamicNode> depthwiseConvolutions() {
+        Int8DepthwiseConvKernel kernel = required(Int8DepthwiseConvKernel.class);
+        return new DepthwiseConvConformance(kernel, reference(Int8DepthwiseConvKernel.class), seed())
+                .tests(declaredSignedness(KernelBackend.DEPTHWISE_CONV));
+    }
+
+    @TestFactory
     Stream<DynamicNode> threadSafety() {
         ConcurrencyConformance concurrency = new ConcurrencyConformance(threads(), seed());
         List<DynamicNode> tests = new ArrayList<>();
-        tested().kernel(Int8GemmKernel.class).ifPresent(kernel -> declaredSignedness().forEach(types ->
+        tested().kernel(Int8GemmKernel.class).ifPresent(kernel -> declaredSignedness(KernelBackend.INT_GEMM).forEach(types ->
                 tests.add(dynamicTest("integer products " + types, () -> concurrency.int8(kernel, types)))));
         tested().kernel(FloatGemmKernel.class).ifPresent(kernel ->
                 tests.add(dynamicTest("float products", () -> concurrency.floats(kernel))));
         tested().kernel(BlockwiseInt4Kernel.class).ifPresent(kernel ->
                 tests.add(dynamicTest("4-bit blockwise products", () -> concurrency.int4(kernel))));
+        tested().kernel(Int8DepthwiseConvKernel.class).ifPresent(kernel -> declaredSignedness(
+                KernelBackend.DEPTHWISE_CONV).forEach(types -> tests.add(dynamicTest("depthwise convolutions, "
+                        + DepthwiseConvConformance.describe(types), () -> concurrency.depthwise(kernel, types)))));
         tested().kernel(BlockwiseInt4Int8Kernel.class).ifPresent(kernel -> tests.add(dynamicTest(
                 "4-bit blockwise products with int8 activations", () -> concurrency.int4(new Int8Activations(kernel)))));
         assumeTrue(!tests.isEmpty(), "the backend answers none of the kernel interfaces this kit knows");
@@ -209,16 +223,20 @@ public abstract class KernelBackendConformance {
         tested().kernel(BlockwiseInt4Int8Kernel.class).ifPresent(kernel -> groups.add(dynamicContainer(
                 "BlockwiseInt4Int8Kernel", RefusalConformance.int4(new Int8Activations(kernel),
                         new Int8Activations(reference(BlockwiseInt4Int8Kernel.class))))));
+        tested().kernel(Int8DepthwiseConvKernel.class).ifPresent(kernel -> groups.add(dynamicContainer(
+                "Int8DepthwiseConvKernel", RefusalConformance.depthwise(kernel,
+                        reference(Int8DepthwiseConvKernel.class)))));
         assumeTrue(!groups.isEmpty(), "the backend answers none of the kernel interfaces this kit knows");
         return groups.stream();
     }
 
     /**
-     * The integer signedness combinations to check: those the backend declares, or all four if it
-     * answers the kernel without declaring any (the interface promises all of them).
+     * The integer signedness combinations of operation {@code opName} to check: those the backend
+     * declares, or all four if it answers the kernel without declaring any (the interface promises
+     * all of them).
      */
-    private List<IntegerSignedness> declaredSignedness() {
-        List<IntegerSignedness> declared = tested().supportedOps().stream().map(IntegerSignedness::of)
+    private List<IntegerSignedness> declaredSignedness(String opName) {
+        List<IntegerSignedness> declared = tested().supportedOps().stream().map(op -> IntegerSignedness.of(opName, op))
                 .flatMap(Optional::stream).distinct().sorted((x, y) -> x.toString().compareTo(y.toString())).toList();
         return declared.isEmpty() ? IntegerSignedness.ALL : declared;
     }

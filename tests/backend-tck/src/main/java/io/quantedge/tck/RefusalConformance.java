@@ -3,7 +3,9 @@ package io.quantedge.tck;
 import static org.junit.jupiter.api.DynamicTest.dynamicTest;
 
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
+import io.quantedge.api.kernel.ConvWindow;
 import io.quantedge.api.kernel.FloatGemmKernel;
+import io.quantedge.api.kernel.Int8DepthwiseConvKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
 import io.quantedge.api.kernel.PackedMatrix;
 import io.quantedge.api.kernel.Rounding;
@@ -157,6 +159,102 @@ final class RefusalConformance {
                 new Misuse<>("W null", c, (kernel, output) -> kernel.matmul(M, N, K, a, 0, K, null, (float[]) output, 0,
                         N)));
         return tests(cases, tested, oracle);
+    }
+
+    /**
+     * Depthwise convolutions of C = 3 channels, a 5 x 6 image, a 3 x 3 kernel with pads 1 (so a
+     * 5 x 6 output), well formed but for the one thing each name says.
+     */
+    static Stream<DynamicNode> depthwise(Int8DepthwiseConvKernel tested, Int8DepthwiseConvKernel oracle) {
+        int c = 3;
+        ConvWindow window = new ConvWindow(5, 6, 3, 3, 1, 1, 1, 1, 1, 1, 5, 6);
+        int in = c * window.inPlane();
+        int out = c * window.outPlane();
+        Supplier<Object> sums = () -> filled(new int[out], 77);
+        Supplier<Object> bytes = () -> filled(new byte[out], (byte) 77);
+        byte[] x = new byte[in];
+        byte[] w = new byte[c * 9];
+        int[] one = {0};
+        float[] multiplier = {0.5f};
+        List<Misuse<Int8DepthwiseConvKernel>> cases = List.of(
+                sums("negative channel count", sums, -1, window, x, 0, 0, c, 9, 0),
+                sums("x at a negative offset", sums, c, window, x, -1, 0, c, 9, 0),
+                sums("x shorter than channels x inH x inW", sums, c, window, new byte[in - 1], 0, 0, c, 9, 0),
+                sums("x's offset puts its end past the array", sums, c, window, x, 1, 0, c, 9, 0),
+                sums("x's offset makes its end overflow int", sums, c, window, x, Integer.MAX_VALUE - 2, 0, c, 9, 0),
+                sums("y at a negative offset", sums, c, window, x, 0, 0, c, 9, -1),
+                sums("y's offset puts its end past the array", sums, c, window, x, 0, 0, c, 9, 1),
+                sums("y's offset makes its end overflow int", sums, c, window, x, 0, 0, c, 9, Integer.MAX_VALUE - 2),
+                sums("an int8 x zero point of 128", sums, c, window, x, 0, 128, c, 9, 0),
+                new Misuse<>("a uint8 x zero point of -1", sums, (kernel, output) -> kernel.convolve(c, window, x, 0,
+                        false, -1, kernel.pack(w, 0, c, 9, true, one), (int[]) output, 0)),
+                sums("filters packed for 4 channels", sums, c, window, x, 0, 0, c + 1, 9, 0),
+                sums("filters packed with 8 taps for a 3 x 3 kernel", sums, c, window, x, 0, 0, c, 8, 0),
+                new Misuse<>("filters packed by something else", sums, (kernel, output) -> kernel.convolve(c, window,
+                        x, 0, true, 0, new ForeignPackedMatrix(c, 9), (int[]) output, 0)),
+                new Misuse<>("filters null", sums, (kernel, output) -> kernel.convolve(c, window, x, 0, true, 0, null,
+                        (int[]) output, 0)),
+                new Misuse<>("window null", sums, (kernel, output) -> kernel.convolve(c, null, x, 0, true, 0,
+                        kernel.pack(w, 0, c, 9, true, one), (int[]) output, 0)),
+                new Misuse<>("x null", sums, (kernel, output) -> kernel.convolve(c, window, null, 0, true, 0,
+                        kernel.pack(w, 0, c, 9, true, one), (int[]) output, 0)),
+                requantized("requantized: y's offset puts its end past the array", bytes, window, x, one, null,
+                        multiplier, 0, true, Rounding.HALF_TO_EVEN, 1),
+                requantized("requantized: x shorter than channels x inH x inW", bytes, window, Arrays.copyOf(x,
+                        in - 1), one, null, multiplier, 0, true, Rounding.HALF_TO_EVEN, 0),
+                requantized("requantized: 2 multipliers for 3 channels", bytes, window, x, one, null, new float[2], 0,
+                        true, Rounding.HALF_TO_EVEN, 0),
+                requantized("requantized: no multipliers", bytes, window, x, one, null, new float[0], 0, true,
+                        Rounding.HALF_TO_EVEN, 0),
+                requantized("requantized: multipliers null", bytes, window, x, one, null, null, 0, true,
+                        Rounding.HALF_TO_EVEN, 0),
+                requantized("requantized: 2 biases for 3 channels", bytes, window, x, one, new int[2], multiplier, 0,
+                        true, Rounding.HALF_TO_EVEN, 0),
+                requantized("requantized: an int8 y zero point of -129", bytes, window, x, one, null, multiplier,
+                        -129, true, Rounding.HALF_TO_EVEN, 0),
+                requantized("requantized: a uint8 y zero point of 256", bytes, window, x, one, null, multiplier, 256,
+                        false, Rounding.HALF_TO_EVEN, 0),
+                requantized("requantized: rounding null", bytes, window, x, one, null, multiplier, 0, true, null, 0),
+                new Misuse<>("requantized: filters packed for 4 channels", bytes, (kernel, output) ->
+                        kernel.convolveRequantized(c, window, x, 0, true, 0, kernel.pack(new byte[36], 0, c + 1, 9,
+                                true, one), null, multiplier, 0, true, Rounding.HALF_TO_EVEN, (byte[]) output, 0)),
+                new Misuse<>("pack: filters at a negative offset", sums, (kernel, output) -> kernel.pack(w, -1, c, 9,
+                        true, one)),
+                new Misuse<>("pack: filters shorter than channels x taps", sums, (kernel, output) -> kernel.pack(
+                        new byte[c * 9 - 1], 0, c, 9, true, one)),
+                new Misuse<>("pack: filters null", sums, (kernel, output) -> kernel.pack(null, 0, c, 9, true, one)),
+                new Misuse<>("pack: negative channel count", sums, (kernel, output) -> kernel.pack(w, 0, -1, 9, true,
+                        one)),
+                new Misuse<>("pack: no taps", sums, (kernel, output) -> kernel.pack(w, 0, c, 0, true, one)),
+                new Misuse<>("pack: 2 zero points for 3 channels", sums, (kernel, output) -> kernel.pack(w, 0, c, 9,
+                        true, new int[2])),
+                new Misuse<>("pack: no zero points", sums, (kernel, output) -> kernel.pack(w, 0, c, 9, true,
+                        new int[0])),
+                new Misuse<>("pack: zero points null", sums, (kernel, output) -> kernel.pack(w, 0, c, 9, true, null)),
+                new Misuse<>("pack: an int8 zero point of 128", sums, (kernel, output) -> kernel.pack(w, 0, c, 9, true,
+                        new int[] {0, 128, 0})),
+                new Misuse<>("pack: a uint8 zero point of -1", sums, (kernel, output) -> kernel.pack(w, 0, c, 9, false,
+                        new int[] {-1})));
+        return tests(cases, tested, oracle);
+    }
+
+    private static Misuse<Int8DepthwiseConvKernel> sums(String name, Supplier<Object> y, int channels,
+                                                        ConvWindow window, byte[] x, int xOffset, int xZero,
+                                                        int packedChannels, int packedTaps, int yOffset) {
+        byte[] w = new byte[Math.max(packedChannels, 0) * packedTaps];
+        return new Misuse<>(name, y, (kernel, output) -> kernel.convolve(channels, window, x, xOffset, true, xZero,
+                kernel.pack(w, 0, packedChannels, packedTaps, true, new int[] {0}), (int[]) output, yOffset));
+    }
+
+    private static Misuse<Int8DepthwiseConvKernel> requantized(String name, Supplier<Object> y, ConvWindow window,
+                                                               byte[] x, int[] wZeros, int[] bias, float[] multiplier,
+                                                               int yZero, boolean ySigned, Rounding rounding,
+                                                               int yOffset) {
+        int channels = 3;
+        byte[] w = new byte[channels * window.taps()];
+        return new Misuse<>(name, y, (kernel, output) -> kernel.convolveRequantized(channels, window, x, 0, false, 0,
+                kernel.pack(w, 0, channels, window.taps(), true, wZeros), bias, multiplier, yZero, ySigned, rounding,
+                (byte[]) output, yOffset));
     }
 
     private static Misuse<Int8GemmKernel> gemm8(String name, Supplier<Object> c, int m, int n, int k, byte[] a,

@@ -3,6 +3,7 @@ package io.quantedge.tck;
 import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
+import io.quantedge.api.kernel.Int8DepthwiseConvKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
 import io.quantedge.api.kernel.KernelBackend;
 import io.quantedge.api.kernel.OpSignature;
@@ -26,6 +27,7 @@ final class FaultyBackend implements KernelBackend {
         kernels.put(Int8GemmKernel.class, scalar(Int8GemmKernel.class));
         kernels.put(BlockwiseInt4Kernel.class, scalar(BlockwiseInt4Kernel.class));
         kernels.put(BlockwiseInt4Int8Kernel.class, scalar(BlockwiseInt4Int8Kernel.class));
+        kernels.put(Int8DepthwiseConvKernel.class, scalar(Int8DepthwiseConvKernel.class));
     }
 
     static FaultyBackend with(Class<?> kernelType, Object kernel) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
+import io.quantedge.api.kernel.Int8DepthwiseConvKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
 import io.quantedge.api.kernel.KernelBackend;
 import java.util.List;
@@ -82,6 +83,29 @@ class KitCatchesFaultsTest {
     @Test
     void oneActivationScalePerRowFailsTheInt8ActivationProducts() {
         assertCaught(ScalesPerRow.class, "blockwiseInt4Int8Products", "block");
+    }
+
+    @Test
+    void paddingWithZeroBytesFailsTheDepthwiseConvolutions() {
+        assertCaught(PadsWithZeros.class, "depthwiseConvolutions", "int32 sums");
+    }
+
+    @Test
+    void oneMultiplierForEveryChannelFailsTheDepthwiseRequantization() {
+        assertCaught(OneMultiplierForAll.class, "depthwiseConvolutions", "per-channel multipliers");
+    }
+
+    @Test
+    void acceptingAZeroPointOutsideItsTypeFailsTheDepthwiseRefusals() {
+        assertCaught(AcceptsAnyZeroPoint.class, "refusesCallsOutsideTheContract", "x zero point");
+    }
+
+    @Test
+    void theScalarDepthwiseKernelPassesItsOwnKit() {
+        KitRun run = KitRun.of(DepthwiseDelegating.class, "depthwiseConvolutions", "threadSafety",
+                "refusesCallsOutsideTheContract");
+        assertEquals(List.of(), run.failures());
+        assertTrue(run.succeeded() > 400, run.succeeded() + " tests ran");
     }
 
     @Test
@@ -203,6 +227,35 @@ class KitCatchesFaultsTest {
         @Override
         protected KernelBackend backend() {
             return FaultyBackend.with(BlockwiseInt4Int8Kernel.class, new Int4Int8Faults.ScalesPerRow());
+        }
+    }
+
+    static final class PadsWithZeros extends KernelBackendConformance {
+        @Override
+        protected KernelBackend backend() {
+            return FaultyBackend.with(Int8DepthwiseConvKernel.class, new DepthwiseFaults.PadsWithZeros());
+        }
+    }
+
+    static final class OneMultiplierForAll extends KernelBackendConformance {
+        @Override
+        protected KernelBackend backend() {
+            return FaultyBackend.with(Int8DepthwiseConvKernel.class, new DepthwiseFaults.OneMultiplierForAll());
+        }
+    }
+
+    static final class AcceptsAnyZeroPoint extends KernelBackendConformance {
+        @Override
+        protected KernelBackend backend() {
+            return FaultyBackend.with(Int8DepthwiseConvKernel.class, new DepthwiseFaults.AcceptsAnyZeroPoint());
+        }
+    }
+
+    /** The scalar kernel behind a wrapper: what the faults start from must itself pass. */
+    static final class DepthwiseDelegating extends KernelBackendConformance {
+        @Override
+        protected KernelBackend backend() {
+            return FaultyBackend.with(Int8DepthwiseConvKernel.class, new DepthwiseFaults.Delegating());
         }
     }
 

@@ -64,20 +64,9 @@ public final class KernelArguments {
      * column, and a bias unless it is absent or has one entry per column.
      */
     public static void requireRequantization(float[] multiplier, int[] bias, int columns) {
-        if (multiplier.length != 1 && multiplier.length != columns) {
-            throw new IllegalArgumentException(columns + " columns but " + multiplier.length
-                    + " multipliers: give one for all columns or one per column");
-        }
-        if (bias != null && bias.length != columns) {
-            throw new IllegalArgumentException(columns + " columns but " + bias.length
-                    + " biases: give one per column");
-        }
+        requireRequantizationCounts(multiplier, bias, columns, "column");
     }
 
-    /**
-     * The error for a packed operand made by another backend (or of another kind): packed layouts
-     * are private to the kernel that made them.
-     */
     /**
      * Refuses MatMulNBits weights whose parts do not fit together (see {@link BlockwiseInt4Kernel}):
      * K and N positive, a block size that is a power of two from 16, and exactly as many weight
@@ -112,10 +101,96 @@ public final class KernelArguments {
         }
     }
 
+    /**
+     * The error for a packed operand made by another backend (or of another kind): packed layouts
+     * are private to the kernel that made them.
+     */
     public static IllegalArgumentException foreignPacking(String operand, Object packed, String expected,
                                                           String backend) {
         return new IllegalArgumentException(operand + " is " + (packed == null ? "null" : "a "
                 + packed.getClass().getName()) + ", not a " + expected + ": pack it with the " + backend
                 + " backend's own kernel");
+    }
+
+    /**
+     * Refuses filters to pack for {@link Int8DepthwiseConvKernel}: a negative channel count, fewer
+     * than one tap, filters that do not lie inside their array, zero points that are not one for all
+     * channels or one per channel, or a zero point that is not a value of the filters' type.
+     *
+     * @since 1.4
+     */
+    public static void requireFilters(int filtersLength, int offset, int channels, int taps, boolean signed,
+                                      int[] zeroPoints) {
+        if (channels < 0 || taps < 1) {
+            throw new IllegalArgumentException("filters: " + channels + " channels of " + taps
+                    + " taps; channels must not be negative and taps at least 1");
+        }
+        requireInside("filters", filtersLength, offset, taps, channels, taps);
+        Objects.requireNonNull(zeroPoints, "zeroPoints: give one for all channels or one per channel");
+        if (zeroPoints.length != 1 && zeroPoints.length != channels) {
+            throw new IllegalArgumentException(channels + " channels but " + zeroPoints.length
+                    + " filter zero points: give one for all channels or one per channel");
+        }
+        for (int zeroPoint : zeroPoints) {
+            requireZeroPoint("filter", zeroPoint, signed);
+        }
+    }
+
+    /**
+     * Refuses a depthwise convolution whose image ({@code channels} planes of the window's input
+     * size from {@code xOffset}) or output (as many planes of its output size from {@code yOffset})
+     * does not lie inside its array, whose filters were packed for another channel count or kernel
+     * size, or whose input zero point is not a value of the input's type.
+     *
+     * @since 1.4
+     */
+    public static void requireDepthwise(int channels, ConvWindow window, int xLength, int xOffset, boolean xSigned,
+                                        int xZeroPoint, int filterRows, int filterColumns, int yLength,
+                                        int yOffset) {
+        Objects.requireNonNull(window, "window");
+        if (channels < 0) {
+            throw new IllegalArgumentException("negative channel count " + channels);
+        }
+        requireInside("x", xLength, xOffset, window.inPlane(), channels, window.inPlane());
+        requireInside("y", yLength, yOffset, window.outPlane(), channels, window.outPlane());
+        if (filterRows != channels || filterColumns != window.taps()) {
+            throw new IllegalArgumentException("filters were packed as " + filterRows + " channels of "
+                    + filterColumns + " taps, the convolution has " + channels + " channels of " + window.kH()
+                    + " x " + window.kW() + " taps");
+        }
+        requireZeroPoint("x", xZeroPoint, xSigned);
+    }
+
+    /**
+     * Refuses a depthwise convolution's requantization unless there is one multiplier for all
+     * channels or one per channel, no bias or one per channel, and an output zero point that is a
+     * value of the output's type.
+     *
+     * @since 1.4
+     */
+    public static void requireChannelRequantization(float[] multiplier, int[] bias, int channels, int yZeroPoint,
+                                                    boolean ySigned) {
+        Objects.requireNonNull(multiplier, "multiplier: give one for all channels or one per channel");
+        requireRequantizationCounts(multiplier, bias, channels, "channel");
+        requireZeroPoint("y", yZeroPoint, ySigned);
+    }
+
+    private static void requireRequantizationCounts(float[] multiplier, int[] bias, int count, String unit) {
+        if (multiplier.length != 1 && multiplier.length != count) {
+            throw new IllegalArgumentException(count + " " + unit + "s but " + multiplier.length
+                    + " multipliers: give one for all " + unit + "s or one per " + unit);
+        }
+        if (bias != null && bias.length != count) {
+            throw new IllegalArgumentException(count + " " + unit + "s but " + bias.length
+                    + " biases: give one per " + unit);
+        }
+    }
+
+    private static void requireZeroPoint(String operand, int zeroPoint, boolean signed) {
+        int low = signed ? -128 : 0;
+        if (zeroPoint < low || zeroPoint > low + 255) {
+            throw new IllegalArgumentException(operand + " zero point " + zeroPoint + " is not a "
+                    + (signed ? "int8" : "uint8") + " value (" + low + " to " + (low + 255) + ")");
+        }
     }
 }

@@ -28,6 +28,13 @@ public interface KernelBackend {
      * by {@link BlockwiseInt4Int8Kernel}.
      */
     String MATMUL_NBITS = "MatMulNBits";
+    /**
+     * Integer depthwise convolution, e.g. {@code OpSignature.of(DEPTHWISE_CONV, UINT8, INT8)} for
+     * uint8 images and int8 filters, served by {@link Int8DepthwiseConvKernel}.
+     *
+     * @since 1.4
+     */
+    String DEPTHWISE_CONV = "DepthwiseConv";
 
     /** Stable, short name, such as "scalar" or "native-avx512vnni"; shown in reports and status. */
     String name();

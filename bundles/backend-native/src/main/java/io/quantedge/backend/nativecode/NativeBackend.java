@@ -8,6 +8,7 @@ import static io.quantedge.api.tensor.DataType.UINT8;
 import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
+import io.quantedge.api.kernel.Int8DepthwiseConvKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
 import io.quantedge.api.kernel.KernelBackend;
 import io.quantedge.api.kernel.OpSignature;
@@ -41,7 +42,11 @@ public final class NativeBackend implements KernelBackend, AutoCloseable {
             OpSignature.of(INT_GEMM, UINT8, INT8),
             OpSignature.of(INT_GEMM, UINT8, UINT8),
             OpSignature.of(MATMUL_NBITS, FP32, UINT4),
-            OpSignature.of(MATMUL_NBITS, INT8, UINT4));
+            OpSignature.of(MATMUL_NBITS, INT8, UINT4),
+            OpSignature.of(DEPTHWISE_CONV, INT8, INT8),
+            OpSignature.of(DEPTHWISE_CONV, INT8, UINT8),
+            OpSignature.of(DEPTHWISE_CONV, UINT8, INT8),
+            OpSignature.of(DEPTHWISE_CONV, UINT8, UINT8));
 
     private final KernelVariant variant;
     private final ParallelColumns parallel;
@@ -67,7 +72,8 @@ public final class NativeBackend implements KernelBackend, AutoCloseable {
                 Int8GemmKernel.class, new NativeInt8Gemm(variant, parallel),
                 FloatGemmKernel.class, new NativeFloatGemm(variant, parallel),
                 BlockwiseInt4Kernel.class, new NativeInt4Blockwise(variant, parallel),
-                BlockwiseInt4Int8Kernel.class, new NativeInt4Int8Blockwise(variant, parallel));
+                BlockwiseInt4Int8Kernel.class, new NativeInt4Int8Blockwise(variant, parallel),
+                Int8DepthwiseConvKernel.class, new NativeDepthwiseConv(variant, parallel));
     }
 
     /** The fastest variant this CPU runs, unless one is forced by label (configuration, then system property). */

@@ -44,4 +44,21 @@ final class NativeKernels {
     /** Columns [j0, j1), with A quantized to int8 per block. */
     static native void int4Int8Matmul(int variant, long matrix, int m, int j0, int j1, float[] a, int aOffset,
                                       int lda, float[] c, int cOffset, int ldc);
+
+    static native long packDepthwise(byte[] filters, int offset, int channels, int taps, boolean signed,
+                                     int[] zeroPoints);
+
+    /** Channels [first, first + count) of a depthwise convolution, as int32 sums. */
+    static native void depthwiseConv(int variant, long filters, int first, int count, int inH, int inW, int kH, int kW,
+                                     int strideH, int strideW, int dilationH, int dilationW, int padTop, int padLeft,
+                                     int outH, int outW, byte[] x, int xOffset, boolean xSigned, int xZeroPoint,
+                                     int[] y, int yOffset);
+
+    /** Channels [first, first + count) of a depthwise convolution, requantized. */
+    static native void depthwiseConvRequantized(int variant, long filters, int first, int count, int inH, int inW,
+                                                int kH, int kW, int strideH, int strideW, int dilationH,
+                                                int dilationW, int padTop, int padLeft, int outH, int outW, byte[] x,
+                                                int xOffset, boolean xSigned, int xZeroPoint, int[] bias,
+                                                float[] multiplier, int yZeroPoint, boolean ySigned,
+                                                boolean halfToEven, byte[] y, int yOffset);
 }

@@ -12,7 +12,7 @@ import java.lang.ref.Cleaner;
 final class NativePackedMatrix implements PackedMatrix {
 
     /** Which packing made the matrix: each kernel accepts only its own. */
-    enum Kind { INT8, FLOAT, INT4, INT4_INT8 }
+    enum Kind { INT8, FLOAT, INT4, INT4_INT8, DEPTHWISE }
 
     private static final Cleaner CLEANER = Cleaner.create(runnable -> {
         Thread thread = new Thread(runnable, "quantedge-native-weights-cleaner");

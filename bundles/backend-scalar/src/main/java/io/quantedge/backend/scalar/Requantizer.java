@@ -29,19 +29,21 @@ final class Requantizer {
         KernelArguments.requireRequantization(multiplier, bias, n);
         // A single multiplier is read at index 0 for every column, per-column ones at j.
         int multiplierStride = multiplier.length == 1 ? 0 : 1;
-        boolean halfToEven = rounding == Rounding.HALF_TO_EVEN;
-        int low = outSigned ? -128 : 0;
-        int high = outSigned ? 127 : 255;
         for (int i = 0; i < m; i++) {
             int accRow = accOffset + i * ldAcc;
             int outRow = outOffset + i * ldOut;
             for (int j = 0; j < n; j++) {
                 int sum = bias == null ? acc[accRow + j] : acc[accRow + j] + bias[j];
-                float scaled = (float) sum * multiplier[j * multiplierStride];
-                int rounded = halfToEven ? roundHalfToEven(scaled) : roundHalfAwayFromZero(scaled);
-                out[outRow + j] = (byte) saturate((long) rounded + outZeroPoint, low, high);
+                out[outRow + j] = requantize(sum, multiplier[j * multiplierStride], outZeroPoint, outSigned, rounding);
             }
         }
+    }
+
+    /** One value: {@code sum} (bias included) times {@code multiplier}, rounded, shifted and saturated. */
+    static byte requantize(int sum, float multiplier, int outZeroPoint, boolean outSigned, Rounding rounding) {
+        float scaled = (float) sum * multiplier;
+        int rounded = rounding == Rounding.HALF_TO_EVEN ? roundHalfToEven(scaled) : roundHalfAwayFromZero(scaled);
+        return (byte) saturate((long) rounded + outZeroPoint, outSigned ? -128 : 0, outSigned ? 127 : 255);
     }
 
     /** Nearest int, ties to even; saturates beyond the int range, NaN gives 0. */

@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
+import io.quantedge.api.kernel.Int8DepthwiseConvKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
 import io.quantedge.api.kernel.KernelBackend;
 import io.quantedge.api.kernel.OpSignature;
@@ -37,7 +38,11 @@ class ScalarBackendTest {
                 OpSignature.of(KernelBackend.INT_GEMM, UINT8, INT8),
                 OpSignature.of(KernelBackend.INT_GEMM, UINT8, UINT8),
                 OpSignature.of(KernelBackend.MATMUL_NBITS, FP32, UINT4),
-                OpSignature.of(KernelBackend.MATMUL_NBITS, INT8, UINT4));
+                OpSignature.of(KernelBackend.MATMUL_NBITS, INT8, UINT4),
+                OpSignature.of(KernelBackend.DEPTHWISE_CONV, INT8, INT8),
+                OpSignature.of(KernelBackend.DEPTHWISE_CONV, INT8, UINT8),
+                OpSignature.of(KernelBackend.DEPTHWISE_CONV, UINT8, INT8),
+                OpSignature.of(KernelBackend.DEPTHWISE_CONV, UINT8, UINT8));
         assertEquals(served, backend.supportedOps());
         served.forEach(op -> assertTrue(backend.supports(op), op::toString));
     }
@@ -58,6 +63,7 @@ class ScalarBackendTest {
         assertInstanceOf(ScalarInt8Gemm.class, backend.kernel(Int8GemmKernel.class).orElseThrow());
         assertInstanceOf(ScalarInt4Blockwise.class, backend.kernel(BlockwiseInt4Kernel.class).orElseThrow());
         assertInstanceOf(ScalarInt4Int8Blockwise.class, backend.kernel(BlockwiseInt4Int8Kernel.class).orElseThrow());
+        assertInstanceOf(ScalarDepthwiseConv.class, backend.kernel(Int8DepthwiseConvKernel.class).orElseThrow());
         assertTrue(backend.kernel(Object.class).isEmpty());
         assertTrue(backend.kernel(Runnable.class).isEmpty());
     }

@@ -1,5 +1,6 @@
 package io.quantedge.engine.ops;
 
+import io.quantedge.api.kernel.ConvWindow;
 import io.quantedge.api.model.ModelLoadException;
 import io.quantedge.api.model.ModelLoadException.Code;
 import io.quantedge.engine.NodeContext;
@@ -118,15 +119,16 @@ record ConvGeometry(int[] kernel, int[] strides, int[] dilations, int[] pads, St
      * Height and width geometry (the last two spatial axes) as 2-D: for 1-D windows the height axis
      * is a unit axis.
      */
-    Window2d window(int inH, int inW) {
+    ConvWindow window(int inH, int inW) {
         if (kernel.length == 1) {
             int[] p = padding(0, inW);
-            return new Window2d(1, inW, 1, kernel[0], 1, strides[0], 1, dilations[0], 0, p[0], 1, outputSize(0, inW));
+            return new ConvWindow(1, inW, 1, kernel[0], 1, strides[0], 1, dilations[0], 0, p[0], 1,
+                    outputSize(0, inW));
         }
         int h = kernel.length - 2;
         int[] ph = padding(h, inH);
         int[] pw = padding(h + 1, inW);
-        return new Window2d(inH, inW, kernel[h], kernel[h + 1], strides[h], strides[h + 1], dilations[h],
+        return new ConvWindow(inH, inW, kernel[h], kernel[h + 1], strides[h], strides[h + 1], dilations[h],
                 dilations[h + 1], ph[0], pw[0], outputSize(h, inH), outputSize(h + 1, inW));
     }
 
@@ -141,10 +143,5 @@ record ConvGeometry(int[] kernel, int[] strides, int[] dilations, int[] pads, St
 
     /** The depth axis of a window, as plain ints. */
     record Depth(int in, int k, int stride, int dilation, int padFront, int padBack, int out) {
-    }
-
-    /** Everything a 2-D window loop needs, as plain ints. */
-    record Window2d(int inH, int inW, int kH, int kW, int strideH, int strideW, int dilationH, int dilationW,
-                    int padTop, int padLeft, int outH, int outW) {
     }
 }

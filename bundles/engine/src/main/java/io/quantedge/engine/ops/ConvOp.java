@@ -1,5 +1,6 @@
 package io.quantedge.engine.ops;
 
+import io.quantedge.api.kernel.ConvWindow;
 import io.quantedge.api.kernel.FloatGemmKernel;
 import io.quantedge.api.kernel.KernelBackend;
 import io.quantedge.api.kernel.OpSignature;
@@ -11,7 +12,6 @@ import io.quantedge.engine.NodeContext;
 import io.quantedge.engine.Operator;
 import io.quantedge.engine.TensorType;
 import io.quantedge.engine.Value;
-import io.quantedge.engine.ops.ConvGeometry.Window2d;
 import java.util.List;
 
 /**
@@ -70,7 +70,7 @@ final class ConvOp implements Operator {
         Value b = inputs.length > 2 ? inputs[2] : null;
         Value y = outputs[0];
         int[] xs = x.shape();
-        Window2d window = ConvShapes.window(geometry, xs);
+        ConvWindow window = ConvShapes.window(geometry, xs);
         int batch = xs[0];
         int channels = xs[1];
         int groupChannels = channels / group;

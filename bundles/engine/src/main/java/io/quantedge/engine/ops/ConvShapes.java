@@ -1,10 +1,10 @@
 package io.quantedge.engine.ops;
 
+import io.quantedge.api.kernel.ConvWindow;
 import io.quantedge.api.model.ModelLoadException;
 import io.quantedge.api.model.ModelLoadException.Code;
 import io.quantedge.engine.NodeContext;
 import io.quantedge.engine.TensorType;
-import io.quantedge.engine.ops.ConvGeometry.Window2d;
 import java.util.Arrays;
 
 /** Shape checks and output shape of an N x C x (H x) W convolution, shared by float and integer forms. */
@@ -36,12 +36,12 @@ final class ConvShapes {
                         + " disagrees with weight " + w);
             }
         }
-        Window2d window = window(geometry, x.shape());
+        ConvWindow window = window(geometry, x.shape());
         return spatial == 1 ? new int[] {x.shape()[0], filters, window.outW()}
                 : new int[] {x.shape()[0], filters, window.outH(), window.outW()};
     }
 
-    static Window2d window(ConvGeometry geometry, int[] xShape) {
+    static ConvWindow window(ConvGeometry geometry, int[] xShape) {
         return geometry.spatialRank() == 1 ? geometry.window(1, xShape[2]) : geometry.window(xShape[2], xShape[3]);
     }
 }

@@ -1,109 +1,91 @@
 package io.quantedge.engine.ops;
 
+import io.quantedge.api.kernel.ConvWindow;
+import io.quantedge.api.kernel.Int8DepthwiseConvKernel;
+import io.quantedge.api.kernel.KernelBackend;
+import io.quantedge.api.kernel.OpSignature;
+import io.quantedge.api.kernel.PackedMatrix;
+import io.quantedge.api.kernel.Rounding;
+import io.quantedge.api.model.ModelLoadException;
+import io.quantedge.api.model.ModelLoadException.Code;
 import io.quantedge.api.tensor.DataType;
+import io.quantedge.engine.KernelRegistry.Selection;
+import io.quantedge.engine.NodeContext;
 import io.quantedge.engine.Value;
-import io.quantedge.engine.ops.ConvGeometry.Window2d;
 
 /**
- * Integer depthwise convolution (one input channel per filter), computed directly: per channel and
- * output position, the sum of (x - x_zero) * (w - w_zero[c]) over the window in int32 (wrapping,
- * so the order of the additions does not change the result), then
- * requantized as the product kernels do it ({@code (float) (acc + bias) * multiplier}, rounded half to
- * even, zero point added, saturated). A depthwise layer as products would be one tiny product per
- * channel; as a stencil it is one pass over the image.
+ * The depthwise case of ConvInteger and QLinearConv (one input channel per filter, one filter per
+ * channel) on the best backend's {@link Int8DepthwiseConvKernel}: a stencil over each image, where
+ * as matrix products it would be one tiny product per channel. Constant filters are packed once;
+ * filters computed or fed at run time are packed on every run.
  */
 final class DepthwiseConvolution {
 
-    private DepthwiseConvolution() {
+    private final Selection<Int8DepthwiseConvKernel> kernel;
+    /** The constant filters packed, or null when they are packed per run. */
+    private final PackedMatrix packed;
+
+    private DepthwiseConvolution(Selection<Int8DepthwiseConvKernel> kernel, PackedMatrix packed) {
+        this.kernel = kernel;
+        this.packed = packed;
     }
 
-    static void run(Value x, Value w, int[] wZeros, int xZero, Window2d window, float[] multipliers, int[] bias,
-                    int yZero, boolean requantized, Value y) {
+    /** True for weights of one filter per group over one channel each: [group, 1, kH(, kW)]. */
+    static boolean isDepthwise(int[] weightShape, int group) {
+        return weightShape.length >= 3 && weightShape[0] == group && weightShape[1] == 1;
+    }
+
+    /**
+     * Chooses the kernel for these operand types and packs {@code weight} with its zero point when
+     * they are constants ({@code weight} null otherwise).
+     */
+    static DepthwiseConvolution prepare(NodeContext node, DataType xType, DataType wType, Value weight,
+                                        Value weightZero) throws ModelLoadException {
+        if (!IntegerKernels.is8Bit(xType) || !IntegerKernels.is8Bit(wType)) {
+            throw node.error(Code.UNSUPPORTED, "depthwise convolution of " + xType + " x " + wType
+                    + " (int8 and uint8 are supported)");
+        }
+        OpSignature signature = OpSignature.of(KernelBackend.DEPTHWISE_CONV, xType, wType);
+        Selection<Int8DepthwiseConvKernel> selected = node.kernels().select(signature, Int8DepthwiseConvKernel.class)
+                .orElseThrow(() -> node.error(Code.UNSUPPORTED, "no kernel backend computes " + signature));
+        return new DepthwiseConvolution(selected, weight == null ? null : pack(selected.kernel(), weight, weightZero));
+    }
+
+    private static PackedMatrix pack(Int8DepthwiseConvKernel kernel, Value w, Value wZero) {
+        int channels = w.shape()[0];
+        return kernel.pack(w.bytes(), w.offset(), channels, w.size() / channels, w.type() == DataType.INT8,
+                IntegerKernels.zeroPoints(wZero, channels));
+    }
+
+    /**
+     * Convolves every image of {@code x} into {@code y}: int32 sums when {@code requantization} is
+     * null, else requantized to y's type. {@code w} and {@code wZero} are read only when the
+     * filters were not packed ahead.
+     */
+    void run(Value x, int xZero, Value w, Value wZero, ConvWindow window, Requantization requantization, Value y) {
+        Int8DepthwiseConvKernel k = kernel.kernel();
+        PackedMatrix filters = packed != null ? packed : pack(k, w, wZero);
         int batch = x.shape()[0];
         int channels = x.shape()[1];
-        int plane = window.inH() * window.inW();
-        int positions = window.outH() * window.outW();
-        int taps = window.kH() * window.kW();
         boolean xSigned = x.type() == DataType.INT8;
-        boolean wSigned = w.type() == DataType.INT8;
-        long min = y.type() == DataType.INT32 ? Integer.MIN_VALUE : y.type().minValue();
-        long max = y.type() == DataType.INT32 ? Integer.MAX_VALUE : y.type().maxValue();
-        byte[] in = x.bytes();
-        byte[] weights = w.bytes();
-        int[] acc = Scratch.ints(1, positions);
-        int outH = window.outH();
-        int outW = window.outW();
         for (int n = 0; n < batch; n++) {
-            for (int c = 0; c < channels; c++) {
-                int inBase = x.offset() + (n * channels + c) * plane;
-                java.util.Arrays.fill(acc, 0, positions, 0);
-                // Tap by tap over every output position the tap reaches inside the image: padding
-                // would add (zero point - zero point) = 0, and the inner loop runs without checks.
-                for (int kh = 0; kh < window.kH(); kh++) {
-                    int rowShift = kh * window.dilationH() - window.padTop();
-                    int ohFirst = firstInside(rowShift, window.strideH());
-                    int ohEnd = endInside(rowShift, window.strideH(), window.inH(), outH);
-                    for (int kw = 0; kw < window.kW(); kw++) {
-                        int tap = w.offset() + c * taps + kh * window.kW() + kw;
-                        int wv = (wSigned ? weights[tap] : weights[tap] & 0xFF) - wZeros[c];
-                        if (wv == 0) {
-                            continue;
-                        }
-                        int colShift = kw * window.dilationW() - window.padLeft();
-                        int owFirst = firstInside(colShift, window.strideW());
-                        int owEnd = endInside(colShift, window.strideW(), window.inW(), outW);
-                        for (int oh = ohFirst; oh < ohEnd; oh++) {
-                            int row = inBase + (oh * window.strideH() + rowShift) * window.inW() + colShift;
-                            int out = oh * outW;
-                            if (window.strideW() == 1) {
-                                if (xSigned) {
-                                    for (int ow = owFirst; ow < owEnd; ow++) {
-                                        acc[out + ow] += (in[row + ow] - xZero) * wv;
-                                    }
-                                } else {
-                                    for (int ow = owFirst; ow < owEnd; ow++) {
-                                        acc[out + ow] += ((in[row + ow] & 0xFF) - xZero) * wv;
-                                    }
-                                }
-                            } else {
-                                int stride = window.strideW();
-                                for (int ow = owFirst; ow < owEnd; ow++) {
-                                    int v = xSigned ? in[row + ow * stride] : in[row + ow * stride] & 0xFF;
-                                    acc[out + ow] += (v - xZero) * wv;
-                                }
-                            }
-                        }
-                    }
-                }
-                writeOut(acc, positions, y, y.offset() + (n * channels + c) * positions, requantized,
-                        requantized ? multipliers[multipliers.length == 1 ? 0 : c] : 0f, bias == null ? 0 : bias[c],
-                        yZero, min, max);
+            int xOffset = x.offset() + n * channels * window.inPlane();
+            int yOffset = y.offset() + n * channels * window.outPlane();
+            if (requantization == null) {
+                k.convolve(channels, window, x.bytes(), xOffset, xSigned, xZero, filters, y.ints(), yOffset);
+            } else {
+                k.convolveRequantized(channels, window, x.bytes(), xOffset, xSigned, xZero, filters,
+                        requantization.bias(), requantization.multipliers(), requantization.yZero(),
+                        y.type() == DataType.INT8, Rounding.HALF_TO_EVEN, y.bytes(), yOffset);
             }
         }
     }
 
-    /** The first output index whose input index {@code o * stride + shift} is not negative. */
-    private static int firstInside(int shift, int stride) {
-        return shift >= 0 ? 0 : (-shift + stride - 1) / stride;
+    String backend() {
+        return kernel.backend();
     }
 
-    /** One past the last output index (below {@code outExtent}) whose input index stays below {@code inExtent}. */
-    private static int endInside(int shift, int stride, int inExtent, int outExtent) {
-        int last = inExtent - 1 - shift;
-        return last < 0 ? 0 : Math.min(outExtent, last / stride + 1);
-    }
-
-    private static void writeOut(int[] acc, int positions, Value y, int base, boolean requantized, float multiplier,
-                                 int bias, int yZero, long min, long max) {
-        if (!requantized) {
-            System.arraycopy(acc, 0, y.ints(), base, positions);
-            return;
-        }
-        byte[] out = y.bytes();
-        for (int p = 0; p < positions; p++) {
-            float real = (float) (acc[p] + bias) * multiplier;
-            long q = Float.isNaN(real) ? yZero : (long) Math.rint(real) + yZero;
-            out[base + p] = (byte) Math.max(min, Math.min(max, q));
-        }
+    long preparedBytes() {
+        return packed == null ? 0 : packed.bytes();
     }
 }

@@ -1,6 +1,6 @@
 package io.quantedge.engine.ops;
 
-import io.quantedge.engine.ops.ConvGeometry.Window2d;
+import io.quantedge.api.kernel.ConvWindow;
 
 /**
  * Unfolds the input patches of a convolution into a [K x P] matrix (K = channels x kernel area,
@@ -12,7 +12,7 @@ final class Im2Col {
     private Im2Col() {
     }
 
-    static void floats(float[] x, int xOffset, int channels, Window2d w, float[] col) {
+    static void floats(float[] x, int xOffset, int channels, ConvWindow w, float[] col) {
         int plane = w.inH() * w.inW();
         int positions = w.outH() * w.outW();
         int row = 0;
@@ -38,7 +38,7 @@ final class Im2Col {
      * The transposed unfolding, [P x K]: one row per output position holding its patch, so the
      * constant weights can be the packed right-hand side of an integer product.
      */
-    static void rowsBytes(byte[] x, int xOffset, int channels, Window2d w, byte pad, byte[] rows) {
+    static void rowsBytes(byte[] x, int xOffset, int channels, ConvWindow w, byte pad, byte[] rows) {
         int plane = w.inH() * w.inW();
         int k = channels * w.kH() * w.kW();
         int position = 0;
@@ -61,7 +61,7 @@ final class Im2Col {
     }
 
     /** True when the unfolded matrix equals the input itself (1x1 kernel, stride 1, no padding). */
-    static boolean isIdentity(Window2d w) {
+    static boolean isIdentity(ConvWindow w) {
         return w.kH() == 1 && w.kW() == 1 && w.strideH() == 1 && w.strideW() == 1 && w.padTop() == 0
                 && w.padLeft() == 0 && w.outH() == w.inH() && w.outW() == w.inW();
     }

@@ -1,5 +1,6 @@
 package io.quantedge.engine.ops;
 
+import io.quantedge.api.kernel.ConvWindow;
 import io.quantedge.api.kernel.Int8GemmKernel;
 import io.quantedge.api.kernel.PackedMatrix;
 import io.quantedge.api.kernel.Rounding;
@@ -11,15 +12,16 @@ import io.quantedge.engine.NodeContext;
 import io.quantedge.engine.Operator;
 import io.quantedge.engine.TensorType;
 import io.quantedge.engine.Value;
-import io.quantedge.engine.ops.ConvGeometry.Window2d;
 import java.util.List;
 
 /**
  * ConvInteger (int32 result) and QLinearConv (requantized 8-bit result). Each image and group is
  * one integer product: the input patches as rows ([positions x K], padding reading the input zero
  * point) times the weights as the packed right-hand side ([K x filters] per group, with the
- * per-filter zero points), then transposed into NCHW. Constant weights (and weight zero points)
- * are packed once; weights computed or fed at run time are packed on every run.
+ * per-filter zero points), then transposed into NCHW. Depthwise convolutions (a group per channel
+ * and filter) go to a depthwise kernel instead, see {@link DepthwiseConvolution}. Constant weights
+ * (and weight zero points) are packed once; weights computed or fed at run time are packed on every
+ * run.
  */
 final class IntegerConvOp implements Operator {
 
@@ -49,10 +51,10 @@ final class IntegerConvOp implements Operator {
     /** Known once the weight's shape is (at creation for constant weights, else at planning). */
     private volatile ConvGeometry geometry;
     private volatile Selection<Int8GemmKernel> kernel;
+    /** Set instead of {@link #kernel} when the node is a depthwise convolution. */
+    private volatile DepthwiseConvolution depthwise;
     /** The constant weight packed per group, or null when it is packed per run. */
     private volatile PackedMatrix[] packed;
-    /** The constant weight's zero point per filter, or null when it is read per run. */
-    private volatile int[] weightZeros;
     /** True when the scales, output zero point and bias are constants, so they are read once. */
     private final boolean requantizationConstant;
     private volatile FilterRequantization requantization;
@@ -88,15 +90,18 @@ final class IntegerConvOp implements Operator {
                 constant ? weight : null, constant ? weightZero : null);
     }
 
-    /** Chooses the kernel once the operand types are known, and packs constant weights. */
-    private synchronized void prepare(DataType xType, DataType wType) throws ModelLoadException {
-        if (kernel != null) {
+    /** Chooses the kernel once the operand types and the weight's shape are known, and packs constant weights. */
+    private synchronized void prepare(DataType xType, TensorType w) throws ModelLoadException {
+        if (kernel != null || depthwise != null) {
             return;
         }
-        Selection<Int8GemmKernel> selected = IntegerKernels.select(node, xType, wType);
+        if (DepthwiseConvolution.isDepthwise(w.shape(), group)) {
+            depthwise = DepthwiseConvolution.prepare(node, xType, w.type(), weight, weightZero);
+            return;
+        }
+        Selection<Int8GemmKernel> selected = IntegerKernels.select(node, xType, w.type());
         if (weight != null) {
             packed = pack(selected.kernel(), weight, weightZero, group);
-            weightZeros = IntegerKernels.zeroPoints(weightZero, weight.shape()[0]);
         }
         kernel = selected;
     }
@@ -132,7 +137,7 @@ final class IntegerConvOp implements Operator {
             geometry = ConvGeometry.read(node, ConvShapes.kernelOf(w.shape()), false);
         }
         int[] out = ConvShapes.outputShape(node, geometry, group, x, w);
-        prepare(x.type(), w.type());
+        prepare(x.type(), w);
         if (!requantized) {
             return List.of(new TensorType(DataType.INT32, out));
         }
@@ -145,7 +150,13 @@ final class IntegerConvOp implements Operator {
         Value x = inputs[at.x()];
         Value xZero = inputs.length > at.xZero() ? inputs[at.xZero()] : null;
         Value y = outputs[0];
-        Window2d window = ConvShapes.window(geometry, x.shape());
+        ConvWindow window = ConvShapes.window(geometry, x.shape());
+        int za = xZero == null ? 0 : (int) xZero.integerAt(0);
+        if (depthwise != null) {
+            depthwise.run(x, za, inputs[at.w()], Operands.input(inputs, at.wZero()), window,
+                    requantized ? requantization(inputs, y.shape()[1]).filters() : null, y);
+            return;
+        }
         int batch = x.shape()[0];
         int channels = x.shape()[1];
         int groupChannels = channels / group;
@@ -154,7 +165,6 @@ final class IntegerConvOp implements Operator {
         int plane = window.inH() * window.inW();
         int positions = window.outH() * window.outW();
         int k = groupChannels * window.kH() * window.kW();
-        int za = xZero == null ? 0 : (int) xZero.integerAt(0);
         byte[] rows = Scratch.bytes(0, positions * k);
         int[] acc = Scratch.ints(0, positions * groupFilters);
         byte[] requant = requantized ? Scratch.bytes(1, positions * groupFilters) : null;
@@ -163,18 +173,6 @@ final class IntegerConvOp implements Operator {
         PackedMatrix[] weights = packed != null ? packed
                 : pack(k8, inputs[at.w()], Operands.input(inputs, at.wZero()), group);
         boolean xSigned = x.type() == DataType.INT8;
-        if (groupChannels == 1 && groupFilters == 1) {
-            Value w = inputs[at.w()];
-            int[] wZeros = weightZeros != null ? weightZeros
-                    : IntegerKernels.zeroPoints(Operands.input(inputs, at.wZero()), filters);
-            if (requantized) {
-                Requantization r = scaling.filters();
-                DepthwiseConvolution.run(x, w, wZeros, za, window, r.multipliers(), r.bias(), r.yZero(), true, y);
-            } else {
-                DepthwiseConvolution.run(x, w, wZeros, za, window, null, null, 0, false, y);
-            }
-            return;
-        }
         boolean pointwise = Im2Col.isIdentity(window);
         for (int n = 0; n < batch; n++) {
             for (int g = 0; g < group; g++) {
@@ -217,9 +215,10 @@ final class IntegerConvOp implements Operator {
         }
         Requantization all = Requantization.read(inputs[X_SCALE], inputs[W_SCALE], inputs[Y_SCALE],
                 Operands.input(inputs, Y_ZERO), Operands.input(inputs, at.bias()), filters);
-        Requantization[] groups = new Requantization[group];
+        // A depthwise convolution requantizes all its filters in one call: no groups.
+        Requantization[] groups = new Requantization[depthwise != null ? 0 : group];
         int groupFilters = filters / group;
-        for (int g = 0; g < group; g++) {
+        for (int g = 0; g < groups.length; g++) {
             groups[g] = group == 1 ? all : all.columns(g * groupFilters, (g + 1) * groupFilters);
         }
         FilterRequantization read = new FilterRequantization(all, groups);
@@ -231,12 +230,17 @@ final class IntegerConvOp implements Operator {
 
     @Override
     public String backend() {
+        DepthwiseConvolution stencil = depthwise;
+        if (stencil != null) {
+            return stencil.backend();
+        }
         return kernel == null ? "engine" : kernel.backend();
     }
 
     @Override
     public long preparedBytes() {
-        long bytes = 0;
+        DepthwiseConvolution stencil = depthwise;
+        long bytes = stencil == null ? 0 : stencil.preparedBytes();
         PackedMatrix[] groups = packed;
         if (groups != null) {
             for (PackedMatrix p : groups) {

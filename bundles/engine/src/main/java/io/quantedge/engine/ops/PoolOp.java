@@ -1,5 +1,6 @@
 package io.quantedge.engine.ops;
 
+import io.quantedge.api.kernel.ConvWindow;
 import io.quantedge.api.model.ModelLoadException;
 import io.quantedge.api.model.ModelLoadException.Code;
 import io.quantedge.api.tensor.DataType;
@@ -8,7 +9,6 @@ import io.quantedge.engine.Operator;
 import io.quantedge.engine.TensorType;
 import io.quantedge.engine.Value;
 import io.quantedge.engine.ops.ConvGeometry.Depth;
-import io.quantedge.engine.ops.ConvGeometry.Window2d;
 import java.util.List;
 
 /**
@@ -49,7 +49,7 @@ final class PoolOp implements Operator {
     }
 
     /** The whole window of an input shape: depth, the 2-D window, and the explicit end padding. */
-    private record Window(Depth d, Window2d w, int padBottom, int padRight) {
+    private record Window(Depth d, ConvWindow w, int padBottom, int padRight) {
         int inPlane() {
             return d.in() * w.inH() * w.inW();
         }
@@ -113,7 +113,7 @@ final class PoolOp implements Operator {
 
     private void poolFloats(float[] in, int inBase, float[] out, int outBase, Window win) {
         Depth d = win.d();
-        Window2d w = win.w();
+        ConvWindow w = win.w();
         int at = outBase;
         for (int od = 0; od < d.out(); od++) {
             for (int oh = 0; oh < w.outH(); oh++) {
@@ -149,7 +149,7 @@ final class PoolOp implements Operator {
 
     private static void maxBytes(byte[] in, int inBase, byte[] out, int outBase, Window win, boolean unsigned) {
         Depth d = win.d();
-        Window2d w = win.w();
+        ConvWindow w = win.w();
         int at = outBase;
         for (int od = 0; od < d.out(); od++) {
             for (int oh = 0; oh < w.outH(); oh++) {
@@ -184,7 +184,7 @@ final class PoolOp implements Operator {
      */
     private void maxIndices(Value x, int plane, long[] out, int outBase, Window win) {
         Depth d = win.d();
-        Window2d w = win.w();
+        ConvWindow w = win.w();
         int at = outBase;
         for (int od = 0; od < d.out(); od++) {
             for (int oh = 0; oh < w.outH(); oh++) {

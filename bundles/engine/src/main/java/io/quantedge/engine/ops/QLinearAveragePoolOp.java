@@ -1,12 +1,12 @@
 package io.quantedge.engine.ops;
 
+import io.quantedge.api.kernel.ConvWindow;
 import io.quantedge.api.model.ModelLoadException;
 import io.quantedge.api.model.ModelLoadException.Code;
 import io.quantedge.engine.NodeContext;
 import io.quantedge.engine.Operator;
 import io.quantedge.engine.TensorType;
 import io.quantedge.engine.Value;
-import io.quantedge.engine.ops.ConvGeometry.Window2d;
 import java.util.List;
 
 /**
@@ -46,7 +46,7 @@ final class QLinearAveragePoolOp implements Operator {
             if (x.rank() != geometry.spatialRank() + 2) {
                 throw node.error(Code.UNSUPPORTED, "a " + geometry.spatialRank() + "-D window on " + x);
             }
-            Window2d w = ConvShapes.window(geometry, x.shape());
+            ConvWindow w = ConvShapes.window(geometry, x.shape());
             out[out.length - 1] = w.outW();
             if (geometry.spatialRank() == 2) {
                 out[2] = w.outH();
@@ -81,7 +81,7 @@ final class QLinearAveragePoolOp implements Operator {
             }
             return;
         }
-        Window2d w = ConvShapes.window(geometry, x.shape());
+        ConvWindow w = ConvShapes.window(geometry, x.shape());
         int inPlane = w.inH() * w.inW();
         int outPlane = w.outH() * w.outW();
         for (int p = 0; p < planes; p++) {
@@ -112,7 +112,7 @@ final class QLinearAveragePoolOp implements Operator {
         }
     }
 
-    private int padEnd(int axis, Window2d w) {
+    private int padEnd(int axis, ConvWindow w) {
         if (geometry.spatialRank() == 1) {
             return axis == 0 ? 0 : geometry.padding(0, w.inW())[1];
         }
