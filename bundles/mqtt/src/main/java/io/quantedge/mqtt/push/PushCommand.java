@@ -37,6 +37,8 @@ public final class PushCommand implements CliCommand {
     static final int JOB_FAILED = 1;
     static final int TIMED_OUT = 3;
     private static final int MAX_RESEND_ROUNDS = 20;
+    /** Silence this long means a message was lost (a gateway that was away, say): "end" again makes it report. */
+    private static final long QUIET_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     @Override
     public int execute(List<String> args, PrintStream out, PrintStream err) throws Exception {
@@ -114,6 +116,7 @@ public final class PushCommand implements CliCommand {
         /** Reads the job topic until every gateway expected has finished; resends what one misses. */
         private int follow() throws Exception {
             int rounds = 0;
+            long lastReport = System.nanoTime();
             while (finished.size() < options.expect()) {
                 long left = deadline - System.nanoTime();
                 Report message = left <= 0 ? null : reports.poll(Math.min(left, TimeUnit.SECONDS.toNanos(1)),
@@ -125,11 +128,13 @@ public final class PushCommand implements CliCommand {
                     return TIMED_OUT;
                 }
                 if (message == null) {
-                    if (!client.isConnected()) {
+                    if (!client.isConnected() || System.nanoTime() - lastReport > QUIET_NANOS) {
                         reconnectAndAsk();
+                        lastReport = System.nanoTime();
                     }
                     continue;
                 }
+                lastReport = System.nanoTime();
                 String gateway = gatewayOf(message.topic());
                 JsonObject report = JsonParser.parseString(new String(message.payload(), StandardCharsets.UTF_8))
                         .getAsJsonObject();
