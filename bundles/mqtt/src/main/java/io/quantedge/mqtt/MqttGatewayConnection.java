@@ -116,7 +116,11 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
         } else {
             log.warn("MQTT: cannot connect ({}); retrying in {} s", failure.getMessage(), seconds);
         }
-        connector.schedule(this::connect, seconds, TimeUnit.SECONDS);
+        try {
+            connector.schedule(this::connect, seconds, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // stop() came between the check above and here: nothing more to try
+        }
     }
 
     @Override

@@ -7,15 +7,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.UUID;
 
-/** Files replaced whole or not at all: written beside the target, forced to disk, renamed over it. */
+/**
+ * Files replaced whole or not at all: written beside the target under a name of their own (two
+ * writers never share a temporary file), forced to disk, renamed over it.
+ */
 final class AtomicFiles {
+
+    /** The suffix of a file being written; one left by a crash is garbage. */
+    static final String TEMPORARY = ".tmp";
 
     private AtomicFiles() {
     }
 
     static void write(Path target, byte[] content) throws IOException {
-        Path temporary = target.resolveSibling(target.getFileName() + ".tmp");
+        Path temporary = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + TEMPORARY);
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE,
                 StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);

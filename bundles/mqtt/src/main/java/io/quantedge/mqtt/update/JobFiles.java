@@ -44,7 +44,7 @@ final class JobFiles {
         return folder(job).resolve(PACKAGE);
     }
 
-    void save(UpdateJob job) throws IOException {
+    synchronized void save(UpdateJob job) throws IOException {
         Path folder = Files.createDirectories(folder(job.id));
         AtomicFiles.write(folder.resolve(RECORD), toJson(job).toString().getBytes(StandardCharsets.UTF_8));
     }
@@ -84,6 +84,13 @@ final class JobFiles {
     }
 
     private Optional<UpdateJob> read(Path folder, UpdateOptions limits) {
+        try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(folder, "*" + AtomicFiles.TEMPORARY)) {
+            for (Path leftover : leftovers) {
+                Files.deleteIfExists(leftover); // a write a crash cut short; job.json is the last complete one
+            }
+        } catch (IOException e) {
+            return Optional.empty();
+        }
         try {
             JsonObject json = JsonParser.parseString(Files.readString(folder.resolve(RECORD))).getAsJsonObject();
             UpdateRequest request = UpdateRequest.checked(json.get("model").getAsString(),
