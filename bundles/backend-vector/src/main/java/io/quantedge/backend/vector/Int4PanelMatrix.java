@@ -1,0 +1,85 @@
+package io.quantedge.backend.vector;
+
+import static io.quantedge.backend.vector.KernelSpecies.LANES;
+
+import io.quantedge.api.kernel.KernelArguments;
+import io.quantedge.api.kernel.PackedMatrix;
+
+/**
+ * 4-bit block-quantized weights cut into panels of {@link KernelSpecies#LANES} output columns for
+ * {@link VectorInt4Int8Blockwise}, so that one int lane belongs to one column and a vector of them
+ * advances that many columns together against broadcast activations.
+ *
+ * <p>K is padded with zeros to whole blocks and read in groups of {@link #GROUP} values. The int
+ * for column {@code panel * LANES + l} and group g is {@code nibbles[(panel * groups() + g) * LANES + l]};
+ * its nibble t (bits 4t to 4t + 3) is the unsigned weight q at K index {@code 8g + t}. So the low 16
+ * bits of the int hold the group's values 0 to 3 and the high 16 bits values 4 to 7, nibble s of
+ * each half being values s and s + 4: seen as shorts, one shift and mask give two K positions of
+ * every column at once. A panel's groups follow each other, so a panel is read front to back.
+ *
+ * <p>Scales and zero points are per column and block at {@code (panel * blocks() + b) * LANES + l}:
+ * a block's scales for the panel load as one float vector. Zero points are bytes 0 to 15, or null
+ * when every one is the default 8. Columns past N have weights and scales 0.
+ */
+record Int4PanelMatrix(int[] nibbles, float[] scales, byte[] zeroPoints, int rows, int columns, int blockSize)
+        implements PackedMatrix {
+
+    /** K values per int: eight nibbles. */
+    static final int GROUP = 8;
+    static final int DEFAULT_ZERO_POINT = 8;
+
+    /** Repacks MatMulNBits weights (the layout of {@link io.quantedge.api.kernel.BlockwiseInt4Kernel}). */
+    static Int4PanelMatrix pack(byte[] quantized, float[] scales, byte[] zeroPoints, int k, int n, int blockSize) {
+        KernelArguments.requireBlockwiseInt4(quantized, scales, zeroPoints, k, n, blockSize);
+        int blocks = (k + blockSize - 1) / blockSize;
+        int groups = blocks * blockSize / GROUP;
+        int panels = (n + LANES - 1) / LANES;
+        int[] nibbles = new int[Math.multiplyExact(panels * LANES, groups)];
+        float[] panelScales = new float[Math.multiplyExact(panels * LANES, blocks)];
+        // Zero points are read LANES at a time by a byte load that may be wider.
+        byte[] panelZeroPoints =
+                zeroPoints == null ? null : new byte[panelScales.length + KernelSpecies.BYTE_OVERREAD];
+        int bytesPerBlock = blockSize / 2;
+        int zeroPointBytesPerColumn = (blocks + 1) / 2;
+        for (int j = 0; j < n; j++) {
+            int panel = j / LANES;
+            int lane = j % LANES;
+            for (int block = 0; block < blocks; block++) {
+                int source = (j * blocks + block) * bytesPerBlock;
+                int first = block * blockSize;
+                int values = Math.min(blockSize, k - first);
+                for (int r = 0; r < values; r++) {
+                    int p = first + r;
+                    int q = VectorInt4Blockwise.nibble(quantized, source, r);
+                    nibbles[(panel * groups + p / GROUP) * LANES + lane] |= q << 4 * (p % GROUP);
+                }
+                int target = (panel * blocks + block) * LANES + lane;
+                panelScales[target] = scales[j * blocks + block];
+                if (zeroPoints != null) {
+                    panelZeroPoints[target] =
+                            (byte) VectorInt4Blockwise.nibble(zeroPoints, j * zeroPointBytesPerColumn, block);
+                }
+            }
+        }
+        return new Int4PanelMatrix(nibbles, panelScales, panelZeroPoints, k, n, blockSize);
+    }
+
+    int blocks() {
+        return (rows + blockSize - 1) / blockSize;
+    }
+
+    /** Groups of eight K values per column: K rounded up to whole blocks, over eight. */
+    int groups() {
+        return blocks() * blockSize / GROUP;
+    }
+
+    int panels() {
+        return (columns + LANES - 1) / LANES;
+    }
+
+    @Override
+    public long bytes() {
+        return (long) Integer.BYTES * nibbles.length + (long) Float.BYTES * scales.length
+                + (zeroPoints == null ? 0 : zeroPoints.length);
+    }
+}

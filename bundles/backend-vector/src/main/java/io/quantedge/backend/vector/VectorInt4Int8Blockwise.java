@@ -1,0 +1,62 @@
+package io.quantedge.backend.vector;
+
+import static io.quantedge.backend.vector.KernelSpecies.LANES;
+
+import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
+import io.quantedge.api.kernel.KernelArguments;
+import io.quantedge.api.kernel.PackedMatrix;
+
+/**
+ * MatMulNBits with activations quantized to int8 per block, on integer lanes: the weights are
+ * repacked into column panels ({@link Int4PanelMatrix}), a block of rows of A is quantized once
+ * ({@link QuantizedRows}), and each panel is multiplied by each of those rows ({@link Int4PanelDots}).
+ * Block sums are exact int32 as the contract requires; only the float sum over blocks is formed
+ * per lane rather than in the reference's order of operations (an FMA), within float rounding.
+ *
+ * <p>Rows go in blocks of {@link #ROW_BLOCK} so the quantized rows stay small, and within a block
+ * panel by panel, each panel (K / 2 bytes a column) meeting every row of the block while it is in
+ * L1 or L2. A single row (matrix-vector, the case this kernel is for) streams the weights once.
+ */
+final class VectorInt4Int8Blockwise implements BlockwiseInt4Int8Kernel {
+
+    static final int ROW_BLOCK = 16;
+    /** Per thread: the outputs of a last panel that N does not fill, before the real columns are copied. */
+    private static final ThreadLocal<float[]> PARTIAL_PANEL = ThreadLocal.withInitial(() -> new float[LANES]);
+
+    @Override
+    public PackedMatrix pack(byte[] quantized, float[] scales, byte[] zeroPoints, int k, int n, int blockSize) {
+        return Int4PanelMatrix.pack(quantized, scales, zeroPoints, k, n, blockSize);
+    }
+
+    @Override
+    public void matmul(int m, int n, int k, float[] a, int aOffset, int lda, PackedMatrix w, float[] c, int cOffset,
+                       int ldc) {
+        if (!(w instanceof Int4PanelMatrix weights)) {
+            throw KernelArguments.foreignPacking("W", w, Int4PanelMatrix.class.getSimpleName(), "vector");
+        }
+        KernelArguments.requireDimensions(m, n, k);
+        KernelArguments.requireShape("W", weights.rows(), weights.columns(), k, n);
+        KernelArguments.requireInside("A", a.length, aOffset, lda, m, k);
+        KernelArguments.requireInside("C", c.length, cOffset, ldc, m, n);
+        QuantizedRows activations = QuantizedRows.ofCurrentThread();
+        int fullPanels = n / LANES;
+        int lastWidth = n % LANES;
+        for (int firstRow = 0; firstRow < m; firstRow += ROW_BLOCK) {
+            int rows = Math.min(ROW_BLOCK, m - firstRow);
+            activations.quantize(a, aOffset + firstRow * lda, lda, rows, k, weights.blockSize());
+            int cBlock = cOffset + firstRow * ldc;
+            for (int panel = 0; panel < fullPanels; panel++) {
+                for (int r = 0; r < rows; r++) {
+                    Int4PanelDots.dot(weights, panel, activations, r, c, cBlock + r * ldc + panel * LANES);
+                }
+            }
+            if (lastWidth > 0) {
+                float[] lanes = PARTIAL_PANEL.get();
+                for (int r = 0; r < rows; r++) {
+                    Int4PanelDots.dot(weights, fullPanels, activations, r, lanes, 0);
+                    System.arraycopy(lanes, 0, c, cBlock + r * ldc + fullPanels * LANES, lastWidth);
+                }
+            }
+        }
+    }
+}
