@@ -1,6 +1,7 @@
 package io.quantedge.backend.vector;
 
 import static io.quantedge.backend.vector.Int4PanelMatrix.DEFAULT_ZERO_POINT;
+import static io.quantedge.backend.vector.Int4PanelMatrix.GROUP;
 import static io.quantedge.backend.vector.KernelSpecies.BYTES;
 import static io.quantedge.backend.vector.KernelSpecies.FLOATS;
 import static io.quantedge.backend.vector.KernelSpecies.INTS;
@@ -12,90 +13,91 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * One row of int8 activations against one panel of 4-bit weights ({@link QuantizedRows} x
  * {@link Int4PanelMatrix}): {@link KernelSpecies#LANES} outputs at once, lane l for column l of
- * the panel, with no reduction across lanes.
+ * the panel, with no reduction across lanes. Two passes over the row's blocks:
  *
- * <p>Per group of eight K values, the weight ints are seen as shorts: nibble s of every short
- * (a shift and a mask) times the broadcast pair s multiplies two K positions per column in one
- * 16-bit product. The four products of a group are added as shorts, and so are up to
- * {@link #GROUPS_PER_SHORT_SUM} groups: 16 products of at most 15 x 127 each, 30480 at most,
- * which int16 holds exactly. Each int lane's two shorts are then added as an int32 (sign-extended
- * by shifts), giving the block's exact dot product of q and the levels; the zero point comes off as
- * {@code zero * (sum of the block's levels)}, and the block enters the column's float sum as
- * {@code (wScale * aScale) * dot}, blocks in increasing order.
+ * <p>{@link #blockSums}, in integers. Per group of eight K values, the weight int shifted right by
+ * 4s and masked holds values s and s + 4 of its column in its two 16-bit halves; times the
+ * broadcast pair s (as shorts) that is two products per column in one 16-bit multiply. The
+ * products of up to {@link #GROUPS_PER_SHORT_SUM} groups are added as shorts (16 products of at
+ * most 15 x 127 in a lane, 30480 at most, which int16 holds exactly), then each int lane's two
+ * shorts are added as an int32, sign-extended by shifts: the block's exact sum of q * level.
  *
- * <p>Everything is inlined into {@link #dot}'s loop, which keeps no vector across a call C2 might
- * not inline (a boxed vector there costs the loop its registers).
+ * <p>{@link #addBlocks}, in floats: the zero point comes off as {@code zero * (sum of the block's
+ * levels)}, and each block enters the column's sum as {@code (wScale * aScale) * dot}, blocks in
+ * increasing order.
+ *
+ * <p>Two passes because C2 stops inlining Vector API calls once a method's parse grows past a
+ * node budget, roughly forty calls here: a single loop holding both left some calls out, and a
+ * vector that crosses a call C2 does not inline is boxed, at a tenth of the speed. For the same
+ * reason the loops are written as loops, not unrolled calls; the innermost has a constant trip
+ * count, so C2 unrolls it once the calls have become instructions.
  */
 final class Int4PanelDots {
 
     /** Groups whose products a short lane can sum without overflow: 4 x 4 products of 15 x 127. */
     static final int GROUPS_PER_SHORT_SUM = 4;
-    private static final short NIBBLE = 0x0F;
+    /** Groups per step of the innermost loop: blocks of 16 have only two. */
+    private static final int GROUPS_PER_STEP = 2;
+    /** Values s and s + 4 of a group, one per 16-bit half, once shifted down by 4s. */
+    private static final int TWO_NIBBLES = 0x000F000F;
+    private static final VectorSpecies<Short> SHORTS = INTS.withLanes(short.class);
 
     private Int4PanelDots() {
     }
 
     /** C values of {@code row} for the columns of {@code panel}, all LANES of them, into {@code out}. */
-    static void dot(Int4PanelMatrix weights, int panel, QuantizedRows activations, int row, float[] out,
-                    int outOffset) {
+    static void dot(Int4PanelMatrix weights, int panel, QuantizedRows activations, int row, int[] blockDots,
+                    float[] out, int outOffset) {
+        blockSums(weights, panel, activations, row, blockDots);
+        addBlocks(weights, panel, activations, row, blockDots, out, outOffset);
+    }
+
+    /** Per block and column, the exact int32 sum of q * level (zero point not yet applied), LANES apart. */
+    private static void blockSums(Int4PanelMatrix weights, int panel, QuantizedRows activations, int row,
+                                  int[] blockDots) {
         int[] nibbles = weights.nibbles();
-        float[] scales = weights.scales();
-        byte[] zeroPoints = weights.zeroPoints();
         int[] pairs = activations.pairs();
-        float[] rowScales = activations.scales();
-        int[] levelSums = activations.levelSums();
         int blocks = weights.blocks();
-        int groupsPerBlock = weights.blockSize() / Int4PanelMatrix.GROUP;
+        int groupsPerBlock = weights.blockSize() / GROUP;
+        int stepsPerShortSum = Math.min(GROUPS_PER_SHORT_SUM, groupsPerBlock) / GROUPS_PER_STEP;
+        int shortSumsPerBlock = groupsPerBlock / (stepsPerShortSum * GROUPS_PER_STEP);
         int nibbleIndex = panel * weights.groups() * LANES;
         int pairIndex = row * activations.rowPairs();
-        int scaleIndex = panel * blocks * LANES;
-        int rowBlock = row * blocks;
-        FloatVector sum = FloatVector.zero(FLOATS);
+        IntVector twoNibbles = IntVector.broadcast(INTS, TWO_NIBBLES);
         for (int block = 0; block < blocks; block++) {
-            IntVector dot = blockDot(nibbles, nibbleIndex, pairs, pairIndex, groupsPerBlock);
-            int levelSum = levelSums[rowBlock + block];
-            dot = zeroPoints == null ? dot.sub(DEFAULT_ZERO_POINT * levelSum)
-                    : dot.sub(zeroPointsAt(zeroPoints, scaleIndex).mul(levelSum));
-            FloatVector blockScales = FloatVector.fromArray(FLOATS, scales, scaleIndex).mul(rowScales[rowBlock + block]);
-            sum = blockScales.fma((FloatVector) dot.convert(VectorOperators.I2F, 0), sum);
-            nibbleIndex += groupsPerBlock * LANES;
-            pairIndex += groupsPerBlock * PAIRS_PER_GROUP;
-            scaleIndex += LANES;
+            IntVector dot = IntVector.zero(INTS);
+            for (int shortSum = 0; shortSum < shortSumsPerBlock; shortSum++) {
+                ShortVector products = ShortVector.zero(SHORTS);
+                for (int step = 0; step < stepsPerShortSum; step++) {
+                    for (int g = 0; g < GROUPS_PER_STEP; g++) {
+                        products = products.add(groupProducts(nibbles, nibbleIndex, pairs, pairIndex, twoNibbles));
+                        nibbleIndex += LANES;
+                        pairIndex += PAIRS_PER_GROUP;
+                    }
+                }
+                dot = dot.add(shortPairSums(products));
+            }
+            dot.intoArray(blockDots, block * LANES);
         }
-        sum.intoArray(out, outOffset);
     }
 
-    /** Per column, the exact int32 sum of q * level over one block (zero point not yet applied). */
-    private static IntVector blockDot(int[] nibbles, int nibbleIndex, int[] pairs, int pairIndex, int groups) {
-        if (groups < GROUPS_PER_SHORT_SUM) {
-            // Block size 16: two groups.
-            return shortPairSums(groupProducts(nibbles, nibbleIndex, pairs, pairIndex)
-                    .add(groupProducts(nibbles, nibbleIndex + LANES, pairs, pairIndex + PAIRS_PER_GROUP)));
-        }
-        IntVector dot = IntVector.zero(INTS);
-        for (int g = 0; g < groups; g += GROUPS_PER_SHORT_SUM) {
-            int w = nibbleIndex + g * LANES;
-            int p = pairIndex + g * PAIRS_PER_GROUP;
-            ShortVector products = groupProducts(nibbles, w, pairs, p)
-                    .add(groupProducts(nibbles, w + LANES, pairs, p + PAIRS_PER_GROUP))
-                    .add(groupProducts(nibbles, w + 2 * LANES, pairs, p + 2 * PAIRS_PER_GROUP)
-                            .add(groupProducts(nibbles, w + 3 * LANES, pairs, p + 3 * PAIRS_PER_GROUP)));
-            dot = dot.add(shortPairSums(products));
-        }
-        return dot;
-    }
-
-    /** One group's eight products per column, summed in pairs: each short lane holds four of them. */
-    private static ShortVector groupProducts(int[] nibbles, int index, int[] pairs, int pairIndex) {
-        ShortVector q = IntVector.fromArray(INTS, nibbles, index).reinterpretAsShorts();
-        ShortVector first = q.and(NIBBLE).mul(pair(pairs[pairIndex]));
-        ShortVector second = q.lanewise(VectorOperators.LSHR, 4).and(NIBBLE).mul(pair(pairs[pairIndex + 1]));
-        ShortVector third = q.lanewise(VectorOperators.LSHR, 8).and(NIBBLE).mul(pair(pairs[pairIndex + 2]));
-        ShortVector fourth = q.lanewise(VectorOperators.LSHR, 12).mul(pair(pairs[pairIndex + 3]));
+    /** One group's eight products per column, as shorts each holding the sum of four of them. */
+    private static ShortVector groupProducts(int[] nibbles, int index, int[] pairs, int pairIndex,
+                                             IntVector twoNibbles) {
+        // Shifted as ints: C2 gives int lanes an immediate shift, short lanes a count register (two micro-ops).
+        IntVector q = IntVector.fromArray(INTS, nibbles, index);
+        ShortVector first = q.and(twoNibbles).reinterpretAsShorts().mul(pair(pairs[pairIndex]));
+        ShortVector second = q.lanewise(VectorOperators.LSHR, 4).and(twoNibbles).reinterpretAsShorts()
+                .mul(pair(pairs[pairIndex + 1]));
+        ShortVector third = q.lanewise(VectorOperators.LSHR, 8).and(twoNibbles).reinterpretAsShorts()
+                .mul(pair(pairs[pairIndex + 2]));
+        ShortVector fourth = q.lanewise(VectorOperators.LSHR, 12).and(twoNibbles).reinterpretAsShorts()
+                .mul(pair(pairs[pairIndex + 3]));
         return first.add(second).add(third.add(fourth));
     }
 
@@ -108,6 +110,28 @@ final class Int4PanelDots {
         IntVector both = sums.reinterpretAsInts();
         return both.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                 .add(both.lanewise(VectorOperators.ASHR, 16));
+    }
+
+    /** The row's C values for the panel: sum over blocks of (wScale * aScale) * (dot - zero * levelSum). */
+    private static void addBlocks(Int4PanelMatrix weights, int panel, QuantizedRows activations, int row,
+                                  int[] blockDots, float[] out, int outOffset) {
+        float[] scales = weights.scales();
+        byte[] zeroPoints = weights.zeroPoints();
+        float[] rowScales = activations.scales();
+        int[] levelSums = activations.levelSums();
+        int blocks = weights.blocks();
+        int scaleIndex = panel * blocks * LANES;
+        int rowBlock = row * blocks;
+        FloatVector sum = FloatVector.zero(FLOATS);
+        for (int block = 0; block < blocks; block++, scaleIndex += LANES) {
+            IntVector dot = IntVector.fromArray(INTS, blockDots, block * LANES);
+            int levelSum = levelSums[rowBlock + block];
+            dot = zeroPoints == null ? dot.sub(DEFAULT_ZERO_POINT * levelSum)
+                    : dot.sub(zeroPointsAt(zeroPoints, scaleIndex).mul(levelSum));
+            sum = FloatVector.fromArray(FLOATS, scales, scaleIndex).mul(rowScales[rowBlock + block])
+                    .fma((FloatVector) dot.convert(VectorOperators.I2F, 0), sum);
+        }
+        sum.intoArray(out, outOffset);
     }
 
     private static IntVector zeroPointsAt(byte[] zeroPoints, int index) {

@@ -13,9 +13,9 @@ import io.quantedge.api.kernel.PackedMatrix;
  * <p>K is padded with zeros to whole blocks and read in groups of {@link #GROUP} values. The int
  * for column {@code panel * LANES + l} and group g is {@code nibbles[(panel * groups() + g) * LANES + l]};
  * its nibble t (bits 4t to 4t + 3) is the unsigned weight q at K index {@code 8g + t}. So the low 16
- * bits of the int hold the group's values 0 to 3 and the high 16 bits values 4 to 7, nibble s of
- * each half being values s and s + 4: seen as shorts, one shift and mask give two K positions of
- * every column at once. A panel's groups follow each other, so a panel is read front to back.
+ * bits of the int hold the group's values 0 to 3 and the high 16 bits values 4 to 7: shifted right
+ * by 4s and masked with {@code 0x000F000F}, the int holds values s and s + 4 of its column, one per
+ * 16-bit half. A panel's groups follow each other, so a panel is read front to back.
  *
  * <p>Scales and zero points are per column and block at {@code (panel * blocks() + b) * LANES + l}:
  * a block's scales for the panel load as one float vector. Zero points are bytes 0 to 15, or null

@@ -4,9 +4,9 @@ import static io.quantedge.backend.vector.Int4PanelMatrix.GROUP;
 
 /**
  * Rows of A quantized to int8 per block of K exactly as {@link io.quantedge.api.kernel.BlockwiseInt4Int8Kernel}
- * defines, laid out for {@link Int4PanelDots}, in one thread's arrays kept between calls (a product
- * allocates only when its thread first meets a larger shape). Each row is quantized once and then
- * shared by every column.
+ * defines, laid out for {@link Int4PanelDots}, in arrays that grow to the largest shape seen and
+ * are reused (one instance per thread, in {@link Int4Int8Workspace}). Each row is quantized once and
+ * then shared by every column.
  *
  * <p>Row r's levels come as pairs: for group g of eight K values and s from 0 to 3,
  * {@code pairs[r * rowPairs + 4g + s]} holds level {@code 8g + s} in its low 16 bits and level
@@ -20,7 +20,6 @@ final class QuantizedRows {
     /** Pairs per group of eight K values. */
     static final int PAIRS_PER_GROUP = GROUP / 2;
     private static final float LEVEL_LIMIT = 127f;
-    private static final ThreadLocal<QuantizedRows> PER_THREAD = ThreadLocal.withInitial(QuantizedRows::new);
 
     private int[] pairs = new int[0];
     private float[] scales = new float[0];
@@ -28,10 +27,6 @@ final class QuantizedRows {
     private int[] blockLevels = new int[0];
     private int rowPairs;
     private int blocks;
-
-    static QuantizedRows ofCurrentThread() {
-        return PER_THREAD.get();
-    }
 
     /** Quantizes {@code rows} rows of K values, {@code lda} apart from {@code offset}, replacing the previous rows. */
     void quantize(float[] a, int offset, int lda, int rows, int k, int blockSize) {

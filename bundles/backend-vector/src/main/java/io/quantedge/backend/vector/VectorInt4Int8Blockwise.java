@@ -20,8 +20,6 @@ import io.quantedge.api.kernel.PackedMatrix;
 final class VectorInt4Int8Blockwise implements BlockwiseInt4Int8Kernel {
 
     static final int ROW_BLOCK = 16;
-    /** Per thread: the outputs of a last panel that N does not fill, before the real columns are copied. */
-    private static final ThreadLocal<float[]> PARTIAL_PANEL = ThreadLocal.withInitial(() -> new float[LANES]);
 
     @Override
     public PackedMatrix pack(byte[] quantized, float[] scales, byte[] zeroPoints, int k, int n, int blockSize) {
@@ -38,7 +36,9 @@ final class VectorInt4Int8Blockwise implements BlockwiseInt4Int8Kernel {
         KernelArguments.requireShape("W", weights.rows(), weights.columns(), k, n);
         KernelArguments.requireInside("A", a.length, aOffset, lda, m, k);
         KernelArguments.requireInside("C", c.length, cOffset, ldc, m, n);
-        QuantizedRows activations = QuantizedRows.ofCurrentThread();
+        Int4Int8Workspace workspace = Int4Int8Workspace.ofCurrentThread();
+        QuantizedRows activations = workspace.rows();
+        int[] blockDots = workspace.blockDots(weights.blocks());
         int fullPanels = n / LANES;
         int lastWidth = n % LANES;
         for (int firstRow = 0; firstRow < m; firstRow += ROW_BLOCK) {
@@ -47,13 +47,13 @@ final class VectorInt4Int8Blockwise implements BlockwiseInt4Int8Kernel {
             int cBlock = cOffset + firstRow * ldc;
             for (int panel = 0; panel < fullPanels; panel++) {
                 for (int r = 0; r < rows; r++) {
-                    Int4PanelDots.dot(weights, panel, activations, r, c, cBlock + r * ldc + panel * LANES);
+                    Int4PanelDots.dot(weights, panel, activations, r, blockDots, c, cBlock + r * ldc + panel * LANES);
                 }
             }
             if (lastWidth > 0) {
-                float[] lanes = PARTIAL_PANEL.get();
+                float[] lanes = workspace.partialPanel();
                 for (int r = 0; r < rows; r++) {
-                    Int4PanelDots.dot(weights, fullPanels, activations, r, lanes, 0);
+                    Int4PanelDots.dot(weights, fullPanels, activations, r, blockDots, lanes, 0);
                     System.arraycopy(lanes, 0, c, cBlock + r * ldc + fullPanels * LANES, lastWidth);
                 }
             }
