@@ -21,7 +21,7 @@ import jdk.incubator.vector.VectorSpecies;
  * the panel, with no reduction across lanes. Two passes over the row's blocks:
  *
  * <p>{@link #blockSums}, in integers. Per group of eight K values, the weight int shifted right by
- * 4s and masked holds values s and s + 4 of its column in its two 16-bit halves; times the
+ * 4s and masked holds values 2s and 2s + 1 of its column in its two 16-bit halves; times the
  * broadcast pair s (as shorts) that is two products per column in one 16-bit multiply. The
  * products of up to {@link #GROUPS_PER_SHORT_SUM} groups are added as shorts (16 products of at
  * most 15 x 127 in a lane, 30480 at most, which int16 holds exactly), then each int lane's two
@@ -43,7 +43,7 @@ final class Int4PanelDots {
     static final int GROUPS_PER_SHORT_SUM = 4;
     /** Groups per step of the innermost loop: blocks of 16 have only two. */
     private static final int GROUPS_PER_STEP = 2;
-    /** Values s and s + 4 of a group, one per 16-bit half, once shifted down by 4s. */
+    /** Values 2s and 2s + 1 of a group, one per 16-bit half, once shifted down by 4s. */
     private static final int TWO_NIBBLES = 0x000F000F;
     private static final VectorSpecies<Short> SHORTS = INTS.withLanes(short.class);
 

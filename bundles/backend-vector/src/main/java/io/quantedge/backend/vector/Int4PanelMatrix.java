@@ -11,11 +11,12 @@ import io.quantedge.api.kernel.PackedMatrix;
  * advances that many columns together against broadcast activations.
  *
  * <p>K is padded with zeros to whole blocks and read in groups of {@link #GROUP} values. The int
- * for column {@code panel * LANES + l} and group g is {@code nibbles[(panel * groups() + g) * LANES + l]};
- * its nibble t (bits 4t to 4t + 3) is the unsigned weight q at K index {@code 8g + t}. So the low 16
- * bits of the int hold the group's values 0 to 3 and the high 16 bits values 4 to 7: shifted right
- * by 4s and masked with {@code 0x000F000F}, the int holds values s and s + 4 of its column, one per
- * 16-bit half. A panel's groups follow each other, so a panel is read front to back.
+ * for column {@code panel * LANES + l} and group g is {@code nibbles[(panel * groups() + g) * LANES + l]}.
+ * Its low 16 bits hold the group's even K values and its high 16 bits the odd ones: nibble s (bits
+ * 4s to 4s + 3) of the low half is the unsigned weight q at K index {@code 8g + 2s}, nibble s of the
+ * high half the one at {@code 8g + 2s + 1}. Shifted right by 4s and masked with {@code 0x000F000F},
+ * the int holds those two neighbours, one per half, to meet a pair of neighbouring activations
+ * ({@link QuantizedRows}). A panel's groups follow each other, so a panel is read front to back.
  *
  * <p>Scales and zero points are per column and block at {@code (panel * blocks() + b) * LANES + l}:
  * a block's scales for the panel load as one float vector. Zero points are bytes 0 to 15, or null
@@ -51,7 +52,7 @@ record Int4PanelMatrix(int[] nibbles, float[] scales, byte[] zeroPoints, int row
                 for (int r = 0; r < values; r++) {
                     int p = first + r;
                     int q = VectorInt4Blockwise.nibble(quantized, source, r);
-                    nibbles[(panel * groups + p / GROUP) * LANES + lane] |= q << 4 * (p % GROUP);
+                    nibbles[(panel * groups + p / GROUP) * LANES + lane] |= q << nibbleShift(p % GROUP);
                 }
                 int target = (panel * blocks + block) * LANES + lane;
                 panelScales[target] = scales[j * blocks + block];
@@ -62,6 +63,11 @@ record Int4PanelMatrix(int[] nibbles, float[] scales, byte[] zeroPoints, int row
             }
         }
         return new Int4PanelMatrix(nibbles, panelScales, panelZeroPoints, k, n, blockSize);
+    }
+
+    /** Where value t of a group sits in its int: even t in the low half, odd in the high, in order. */
+    private static int nibbleShift(int t) {
+        return 16 * (t & 1) + 4 * (t >> 1);
     }
 
     int blocks() {
