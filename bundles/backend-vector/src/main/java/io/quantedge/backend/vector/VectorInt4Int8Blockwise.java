@@ -10,8 +10,8 @@ import io.quantedge.api.kernel.PackedMatrix;
  * MatMulNBits with activations quantized to int8 per block, on integer lanes: the weights are
  * repacked into column panels ({@link Int4PanelMatrix}), a block of rows of A is quantized once
  * ({@link QuantizedRows}), and each panel is multiplied by each of those rows ({@link Int4PanelDots}).
- * Block sums are exact int32 as the contract requires; only the float sum over blocks is formed
- * per lane rather than in the reference's order of operations (an FMA), within float rounding.
+ * Block sums are exact int32 as the contract requires; each block enters the float sum with one
+ * FMA where the reference rounds product and sum apart: within the float rounding the contract allows.
  *
  * <p>Rows go in blocks of {@link #ROW_BLOCK} so the quantized rows stay small, and within a block
  * panel by panel, each panel (K / 2 bytes a column) meeting every row of the block while it is in
