@@ -79,10 +79,6 @@ record Int4PanelMatrix(int[] nibbles, float[] scales, byte[] zeroPoints, int row
         return blocks() * blockSize / GROUP;
     }
 
-    int panels() {
-        return (columns + LANES - 1) / LANES;
-    }
-
     @Override
     public long bytes() {
         return (long) Integer.BYTES * nibbles.length + (long) Float.BYTES * scales.length
