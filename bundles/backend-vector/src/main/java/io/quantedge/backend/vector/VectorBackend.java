@@ -5,6 +5,7 @@ import static io.quantedge.api.tensor.DataType.INT8;
 import static io.quantedge.api.tensor.DataType.UINT4;
 import static io.quantedge.api.tensor.DataType.UINT8;
 
+import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
@@ -27,12 +28,14 @@ public final class VectorBackend implements KernelBackend {
             OpSignature.of(INT_GEMM, INT8, UINT8),
             OpSignature.of(INT_GEMM, UINT8, INT8),
             OpSignature.of(INT_GEMM, UINT8, UINT8),
-            OpSignature.of(MATMUL_NBITS, FP32, UINT4));
+            OpSignature.of(MATMUL_NBITS, FP32, UINT4),
+            OpSignature.of(MATMUL_NBITS, INT8, UINT4));
 
     private final Map<Class<?>, Object> kernels = Map.of(
             FloatGemmKernel.class, new VectorFloatGemm(),
             Int8GemmKernel.class, new VectorInt8Gemm(),
-            BlockwiseInt4Kernel.class, new VectorInt4Blockwise());
+            BlockwiseInt4Kernel.class, new VectorInt4Blockwise(),
+            BlockwiseInt4Int8Kernel.class, new VectorInt4Int8Blockwise());
 
     @Override
     public String name() {

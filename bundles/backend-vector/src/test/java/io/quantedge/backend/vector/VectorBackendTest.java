@@ -3,6 +3,7 @@ package io.quantedge.backend.vector;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
@@ -27,6 +28,7 @@ class VectorBackendTest {
         assertTrue(backend.kernel(FloatGemmKernel.class).orElseThrow() instanceof VectorFloatGemm);
         assertTrue(backend.kernel(Int8GemmKernel.class).orElseThrow() instanceof VectorInt8Gemm);
         assertTrue(backend.kernel(BlockwiseInt4Kernel.class).orElseThrow() instanceof VectorInt4Blockwise);
+        assertTrue(backend.kernel(BlockwiseInt4Int8Kernel.class).orElseThrow() instanceof VectorInt4Int8Blockwise);
         assertTrue(backend.kernel(Runnable.class).isEmpty());
     }
 
