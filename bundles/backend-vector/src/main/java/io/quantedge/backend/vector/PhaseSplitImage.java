@@ -117,6 +117,12 @@ final class PhaseSplitImage {
         Arrays.fill(image, slot, slot + first, padding);
         if (signed && strideW == 1) {
             System.arraycopy(x, inputRow + shift + first, image, slot + first, end - first);
+        } else if (strideW == 1) {
+            // Unit stride in the loop itself, so C2 vectorises the flip.
+            int from = inputRow + shift;
+            for (int j = first; j < end; j++) {
+                image[slot + j] = (byte) (x[from + j] ^ 0x80);
+            }
         } else if (signed) {
             for (int j = first; j < end; j++) {
                 image[slot + j] = x[inputRow + shift + j * strideW];
