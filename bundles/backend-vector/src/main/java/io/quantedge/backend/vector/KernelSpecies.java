@@ -36,6 +36,11 @@ final class KernelSpecies {
         return (FloatVector) ByteVector.fromArray(BYTES, values, offset).convertShape(VectorOperators.B2F, FLOATS, 0);
     }
 
+    /** {@link #LANES} bytes from {@code offset} as signed values in int lanes. */
+    static IntVector widenToInts(byte[] values, int offset) {
+        return (IntVector) ByteVector.fromArray(BYTES, values, offset).convertShape(VectorOperators.B2I, INTS, 0);
+    }
+
     /** Integral float lanes (exactly representable) as ints. */
     static IntVector toInts(FloatVector values) {
         return (IntVector) values.convert(VectorOperators.F2I, 0);

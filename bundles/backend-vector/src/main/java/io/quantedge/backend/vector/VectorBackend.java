@@ -5,8 +5,10 @@ import static io.quantedge.api.tensor.DataType.INT8;
 import static io.quantedge.api.tensor.DataType.UINT4;
 import static io.quantedge.api.tensor.DataType.UINT8;
 
+import io.quantedge.api.kernel.BlockwiseInt4Int8Kernel;
 import io.quantedge.api.kernel.BlockwiseInt4Kernel;
 import io.quantedge.api.kernel.FloatGemmKernel;
+import io.quantedge.api.kernel.Int8DepthwiseConvKernel;
 import io.quantedge.api.kernel.Int8GemmKernel;
 import io.quantedge.api.kernel.KernelBackend;
 import io.quantedge.api.kernel.OpSignature;
@@ -27,12 +29,19 @@ public final class VectorBackend implements KernelBackend {
             OpSignature.of(INT_GEMM, INT8, UINT8),
             OpSignature.of(INT_GEMM, UINT8, INT8),
             OpSignature.of(INT_GEMM, UINT8, UINT8),
-            OpSignature.of(MATMUL_NBITS, FP32, UINT4));
+            OpSignature.of(MATMUL_NBITS, FP32, UINT4),
+            OpSignature.of(MATMUL_NBITS, INT8, UINT4),
+            OpSignature.of(DEPTHWISE_CONV, INT8, INT8),
+            OpSignature.of(DEPTHWISE_CONV, INT8, UINT8),
+            OpSignature.of(DEPTHWISE_CONV, UINT8, INT8),
+            OpSignature.of(DEPTHWISE_CONV, UINT8, UINT8));
 
     private final Map<Class<?>, Object> kernels = Map.of(
             FloatGemmKernel.class, new VectorFloatGemm(),
             Int8GemmKernel.class, new VectorInt8Gemm(),
-            BlockwiseInt4Kernel.class, new VectorInt4Blockwise());
+            BlockwiseInt4Kernel.class, new VectorInt4Blockwise(),
+            BlockwiseInt4Int8Kernel.class, new VectorInt4Int8Blockwise(),
+            Int8DepthwiseConvKernel.class, new VectorDepthwiseConv());
 
     @Override
     public String name() {

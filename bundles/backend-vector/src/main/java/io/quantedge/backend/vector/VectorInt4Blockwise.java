@@ -151,7 +151,7 @@ final class VectorInt4Blockwise implements BlockwiseInt4Kernel {
     }
 
     /** The 4-bit value at {@code index} of the nibbles starting at {@code byteOffset}, low nibble first. */
-    private static int nibble(byte[] packed, int byteOffset, int index) {
+    static int nibble(byte[] packed, int byteOffset, int index) {
         int twoValues = packed[byteOffset + (index >> 1)];
         return (index & 1) == 0 ? twoValues & 0x0F : (twoValues >> 4) & 0x0F;
     }

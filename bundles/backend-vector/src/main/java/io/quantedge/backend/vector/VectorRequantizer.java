@@ -58,18 +58,51 @@ final class VectorRequantizer {
                 }
                 FloatVector scale = multiplier.length == 1 ? FloatVector.broadcast(FLOATS, multiplier[0])
                         : FloatVector.fromArray(FLOATS, multiplier, j);
-                FloatVector scaled = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).mul(scale);
-                IntVector rounded = KernelSpecies.toInts(round(scaled, halfToEven));
-                IntVector result = rounded.add(outZeroPoint).max(low).min(high);
-                ((ByteVector) result.convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(out, outRow + j);
+                storeRequantized(sum, scale, outZeroPoint, low, high, halfToEven, out, outRow + j);
             }
             for (int j = vectorColumns; j < n; j++) {
                 int sum = bias == null ? acc[accRow + j] : acc[accRow + j] + bias[j];
-                float scaled = (float) sum * multiplier[multiplier.length == 1 ? 0 : j];
-                int rounded = halfToEven ? (int) Math.rint(scaled) : roundHalfAwayFromZero(scaled);
-                out[outRow + j] = (byte) Math.max(low, Math.min(high, (long) rounded + outZeroPoint));
+                out[outRow + j] = requantize(sum, multiplier[multiplier.length == 1 ? 0 : j], outZeroPoint, low, high,
+                        halfToEven);
             }
         }
+    }
+
+    /**
+     * One channel of a depthwise convolution: {@code count} sums (bias already added) with one
+     * multiplier, into consecutive bytes. The caller has checked the arguments; the zero point is a
+     * value of the output type, so well within the vector loop's limit.
+     */
+    static void requantizePlane(int count, int[] sums, float multiplier, int outZeroPoint, boolean outSigned,
+                                Rounding rounding, byte[] out, int outOffset) {
+        boolean halfToEven = rounding == Rounding.HALF_TO_EVEN;
+        int low = outSigned ? -128 : 0;
+        int high = outSigned ? 127 : 255;
+        int vectorCount = KernelSpecies.BYTES_MATCH_FLOATS ? count - count % LANES : 0;
+        FloatVector scale = FloatVector.broadcast(FLOATS, multiplier);
+        for (int p = 0; p < vectorCount; p += LANES) {
+            storeRequantized(IntVector.fromArray(INTS, sums, p), scale, outZeroPoint, low, high, halfToEven, out,
+                    outOffset + p);
+        }
+        for (int p = vectorCount; p < count; p++) {
+            out[outOffset + p] = requantize(sums[p], multiplier, outZeroPoint, low, high, halfToEven);
+        }
+    }
+
+    private static void storeRequantized(IntVector sum, FloatVector scale, int outZeroPoint, int low, int high,
+                                         boolean halfToEven, byte[] out, int offset) {
+        FloatVector scaled = ((FloatVector) sum.convert(VectorOperators.I2F, 0)).mul(scale);
+        IntVector rounded = KernelSpecies.toInts(round(scaled, halfToEven));
+        IntVector result = rounded.add(outZeroPoint).max(low).min(high);
+        ((ByteVector) result.convertShape(VectorOperators.I2B, BYTES, 0)).intoArray(out, offset);
+    }
+
+    /** The reference's arithmetic for one value: product in float, rounded, plus the zero point, saturated. */
+    private static byte requantize(int sum, float multiplier, int outZeroPoint, int low, int high,
+                                   boolean halfToEven) {
+        float scaled = (float) sum * multiplier;
+        int rounded = halfToEven ? (int) Math.rint(scaled) : roundHalfAwayFromZero(scaled);
+        return (byte) Math.max(low, Math.min(high, (long) rounded + outZeroPoint));
     }
 
     /** Rounded lanes, integral and within 2^22; NaN lanes become 0. */
