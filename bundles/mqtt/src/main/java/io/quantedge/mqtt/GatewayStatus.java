@@ -3,6 +3,9 @@ package io.quantedge.mqtt;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.quantedge.api.kernel.KernelBackend;
+import io.quantedge.api.model.ModelReport;
+import io.quantedge.api.serving.ModelServer;
+import io.quantedge.api.serving.ServedModel;
 import io.quantedge.api.store.ModelStore;
 import io.quantedge.api.store.StoredModel;
 import java.time.Instant;
@@ -28,6 +31,7 @@ public final class GatewayStatus {
     private final Instant startedAt = Instant.now();
     private final List<KernelBackend> backends = new CopyOnWriteArrayList<>();
     private volatile ModelStore store;
+    private volatile ModelServer server;
 
     @Activate
     public GatewayStatus(BundleContext context) {
@@ -60,6 +64,18 @@ public final class GatewayStatus {
         }
     }
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void setServer(ModelServer server) {
+        this.server = server;
+    }
+
+    void unsetServer(ModelServer server) {
+        if (this.server == server) {
+            this.server = null;
+        }
+    }
+
     /** The birth message's body, and the reply to {@code cmd/status}. */
     JsonObject online() {
         JsonObject status = new JsonObject();
@@ -70,7 +86,8 @@ public final class GatewayStatus {
         ModelStore current = store;
         if (current != null) {
             for (String name : current.modelNames().stream().sorted().toList()) {
-                current.active(name).ifPresent(model -> models.add(describe(model)));
+                current.active(name).ifPresent(model -> models.add(describe(model, Optional.ofNullable(server)
+                        .flatMap(s -> s.served(name)))));
             }
         }
         status.add("models", models);
@@ -87,11 +104,23 @@ public final class GatewayStatus {
         return status;
     }
 
-    private static JsonObject describe(StoredModel model) {
+    private static JsonObject describe(StoredModel model, Optional<ServedModel> served) {
         JsonObject json = new JsonObject();
         json.addProperty("name", model.name());
         json.addProperty("version", model.version());
         json.addProperty("sha256", model.sha256());
+        served.ifPresent(running -> json.add("backends", backendsByOp(running.report())));
+        return json;
+    }
+
+    /** Which kernel backend runs each kind of operation of a served model, e.g. {"QLinearConv":"native-amx"}. */
+    public static JsonObject backendsByOp(ModelReport report) {
+        java.util.Map<String, java.util.SortedSet<String>> byOp = new java.util.TreeMap<>();
+        for (ModelReport.NodeReport node : report.nodes()) {
+            byOp.computeIfAbsent(node.opType(), op -> new java.util.TreeSet<>()).add(node.backend());
+        }
+        JsonObject json = new JsonObject();
+        byOp.forEach((op, backends) -> json.addProperty(op, String.join(",", backends)));
         return json;
     }
 }

@@ -12,6 +12,7 @@ import io.quantedge.api.serving.ServedModel;
 import io.quantedge.api.store.ModelStore;
 import io.quantedge.api.store.ModelStoreException;
 import io.quantedge.api.store.StoredModel;
+import io.quantedge.mqtt.GatewayStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -417,9 +418,7 @@ public final class ModelUpdateReceiver implements GatewayCommand {
         json.addProperty("sizeBytes", info.sizeBytes());
         json.addProperty("loadedAt", info.loadedAt().toString());
         info.previousVersion().ifPresent(previous -> json.addProperty("previousVersion", previous));
-        JsonObject backends = new JsonObject();
-        info.report().nodes().forEach(node -> backends.addProperty(node.opType(), node.backend()));
-        json.add("backends", backends);
+        json.add("backends", GatewayStatus.backendsByOp(info.report()));
         connection.publish(connection.topic("models/" + model), json.toString().getBytes(StandardCharsets.UTF_8), 1,
                 true);
     }

@@ -55,6 +55,8 @@ class ModelUpdateProcessTest {
             }
             String status = ask(port, "status");
             assertTrue(status.contains("\"name\":\"door-cam\",\"version\":\"7\""), status);
+            // Which kernel backend runs each kind of operation of the served model.
+            assertTrue(status.matches(".*\"backends\":\\{[^}]*\"QLinearConv\":\"(native|vector|scalar)[^\"]*\".*"), status);
             String models = ask(port, "list-models");
             assertTrue(models.contains("\"served\":\"7\""), models);
             updateWithMosquittoClients(port);
