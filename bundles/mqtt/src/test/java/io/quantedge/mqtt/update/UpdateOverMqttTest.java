@@ -172,34 +172,6 @@ class UpdateOverMqttTest {
         assertEquals("1", server.run("door-cam", StoreWithPackages.cnnInput(1)).version());
     }
 
-    @Test
-    void aPushRidesOutABrokerKilledMidTransfer() throws Exception {
-        Path pkg = parts.write("door-cam", "1", StoreWithPackages.CNN, Optional.empty(), Optional.of(parts.trustedKey()));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        java.util.concurrent.atomic.AtomicInteger exit = new java.util.concurrent.atomic.AtomicInteger(-1);
-        Thread pusher;
-        try (Watcher jobs = new Watcher(broker.uri(), "quantedge/gw-1/jobs/outage")) {
-            pusher = new Thread(() -> {
-                try {
-                    exit.set(PushRunner.run(List.of("--broker", broker.uri(), "--gateway", "gw-1", "--job", "outage",
-                            "--chunk-bytes", "512", "--timeout", "90", pkg.toString()), new PrintStream(out, true),
-                            new PrintStream(new ByteArrayOutputStream(), true)));
-                } catch (Exception e) {
-                    e.printStackTrace(new PrintStream(out, true));
-                }
-            });
-            pusher.start();
-            jobs.await("quantedge/gw-1/jobs/outage", "\"progress\":0.1", 30);
-        }
-        broker.kill(); // mid-transfer: the gateway and the pusher both lose the broker
-        Thread.sleep(1500);
-        broker.start();
-        pusher.join(120_000);
-        assertEquals(0, exit.get(), out.toString());
-        assertTrue(out.toString().contains("gw-1: ACTIVE door-cam 1"), out.toString());
-        assertEquals("1", server.run("door-cam", StoreWithPackages.cnnInput(1)).version());
-    }
-
     /** Sends begin and the chunks {@code sent} selects (changed when {@code corrupt}), then end when all were sent. */
     private int sendRaw(Path pkg, String job, java.util.function.IntPredicate sent, boolean corrupt) throws Exception {
         byte[] bytes = Files.readAllBytes(pkg);
