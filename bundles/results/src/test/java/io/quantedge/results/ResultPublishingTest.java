@@ -237,7 +237,8 @@ class ResultPublishingTest {
         long backlog = publisher.counts().queuedRecords();
         broker.start();
         long up = System.nanoTime();
-        await("reconnected", 30, gateway::isConnected);
+        // reconnectMaxSeconds is 2: the connection's waits between attempts must stay that short.
+        await("reconnected", 8, gateway::isConnected);
         long reconnected = System.nanoTime();
         await("backlog drained", 60, () -> publisher.counts().queuedRecords() == 0);
         long drained = System.nanoTime();
