@@ -91,6 +91,16 @@ public final class Mosquitto implements AutoCloseable {
         }
     }
 
+    /**
+     * Freezes the broker (SIGSTOP): connections stay open but nothing is answered, as with a hung
+     * broker or a network that silently drops packets. {@link #kill()} still ends it.
+     */
+    public void freeze() throws Exception {
+        if (process != null && new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).start().waitFor() != 0) {
+            throw new IllegalStateException("cannot stop mosquitto " + process.pid());
+        }
+    }
+
     /** Kills the broker at once, as a crash or a cut cable would. */
     public void kill() throws InterruptedException {
         if (process != null) {
