@@ -49,6 +49,7 @@ final class Forwarder {
 
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong droppedAtHandoff = new AtomicLong();
+    private final AtomicLong droppedAfterStop = new AtomicLong();
     private volatile long published;
     private volatile long resent;
     private volatile long droppedOnError;
@@ -95,6 +96,11 @@ final class Forwarder {
     /** Takes {@code result} for sending; never blocks. */
     void offer(InferenceResult result) {
         accepted.incrementAndGet();
+        if (!running) {
+            // A caller still holding a stopped publisher: nothing would write the result any more.
+            droppedAfterStop.incrementAndGet();
+            return;
+        }
         if (!handoff.offer(result)) {
             // The writer is this far behind only when the disk stalls: the configured policy decides who goes.
             if (settings.limits().whenFull() == WhenFull.DROP_OLDEST) {
@@ -114,7 +120,7 @@ final class Forwarder {
     PublisherCounts counts() {
         long waitingInMemory = handoff.size();
         return new PublisherCounts(accepted.get(), published, resent, queueRecords + waitingInMemory, queueBytes,
-                queueDrops - deliveredAfterDrop + droppedAtHandoff.get(), droppedOnError);
+                queueDrops - deliveredAfterDrop + droppedAtHandoff.get(), droppedOnError + droppedAfterStop.get());
     }
 
     /** Stops sending, writes what is still in memory to the queue, and closes it. */

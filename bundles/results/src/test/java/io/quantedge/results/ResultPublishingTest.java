@@ -388,6 +388,8 @@ class ResultPublishingTest {
         }
         await("all stored", 10, () -> first.counts().queuedRecords() == count);
         first.stop();
+        first.publish(classified("door-cam", count));
+        assertEquals(1, first.counts().droppedOnError(), "a result handed to a stopped publisher is counted lost");
     }
 
     @Test
