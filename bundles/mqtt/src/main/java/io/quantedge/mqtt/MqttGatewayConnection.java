@@ -59,6 +59,9 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
     private final ExecutorService handlers = Executors.newCachedThreadPool(
             runnable -> daemon(runnable, "quantedge-mqtt-handler"));
     private final SubscriptionRegistry subscriptions;
+    private final OutgoingTopicAliases aliases;
+    /** True from the end of connectComplete to the next loss: only then may the gateway publish. */
+    private volatile boolean ready;
     private volatile boolean stopping;
     private volatile boolean everConnected;
     private final long activatedAt = System.nanoTime();
@@ -76,6 +79,7 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
             throw new IllegalArgumentException("io.quantedge.mqtt: serverUris is empty");
         }
         this.client = new MqttAsyncClient(uris[0], clientId, new MemoryPersistence());
+        this.aliases = OutgoingTopicAliases.of(client);
         this.connectOptions = ConnectionSettings.of(options, topics.gateway("status"),
                 GatewayStatus.offline().toString().getBytes(StandardCharsets.UTF_8));
         this.delay = new ReconnectDelay(options.reconnectMinSeconds(), options.reconnectMaxSeconds());
@@ -126,6 +130,8 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
     @Override
     public void connectComplete(boolean reconnect, String serverUri) {
         everConnected = true;
+        aliases.disable();
+        ready = true;
         log.info("MQTT: {} {}", reconnect ? "reconnected to" : "connected to", serverUri);
         publish(topics.gateway("status"), status.online().toString().getBytes(StandardCharsets.UTF_8), STATUS_QOS,
                 true);
@@ -136,6 +142,7 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
 
     @Override
     public void disconnected(MqttDisconnectResponse response) {
+        ready = false;
         if (!stopping) {
             log.warn("MQTT: connection lost ({}); reconnecting", response.getReasonString() != null
                     ? response.getReasonString() : String.valueOf(response.getException()));
@@ -181,7 +188,7 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
 
     @Override
     public boolean isConnected() {
-        return client.isConnected();
+        return ready && client.isConnected();
     }
 
     @Override
@@ -200,7 +207,7 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
     }
 
     private boolean send(String topic, MqttMessage message) {
-        if (!client.isConnected()) {
+        if (!isConnected()) {
             return false;
         }
         try {
@@ -215,7 +222,7 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
     @Override
     public Subscription subscribe(String topicFilter, int qos, MessageHandler handler) {
         SubscriptionRegistry.Entry entry = subscriptions.add(topicFilter, qos, handler, this::unsubscribeOnBroker);
-        if (client.isConnected()) {
+        if (isConnected()) {
             subscribeOnBroker(topicFilter, qos);
         }
         return entry;

@@ -61,7 +61,7 @@ public final class Mosquitto implements AutoCloseable {
             throw new IllegalStateException(BINARY + " is missing: apt-get install -y mosquitto mosquitto-clients");
         }
         process = new ProcessBuilder(BINARY.toString(), "-c", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -75,6 +75,14 @@ public final class Mosquitto implements AutoCloseable {
             }
         }
         throw new IllegalStateException("mosquitto did not listen on " + port + ": " + Files.readString(log));
+    }
+
+    /** Freezes the broker (SIGSTOP): connections stay open but nothing is answered until it is killed. */
+    public void pause() throws Exception {
+        Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).inheritIO().start();
+        if (stop.waitFor() != 0) {
+            throw new IllegalStateException("kill -STOP " + process.pid() + " failed");
+        }
     }
 
     /** Kills the broker at once, as a crash or a cut cable would. */

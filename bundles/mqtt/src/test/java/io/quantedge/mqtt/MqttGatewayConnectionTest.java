@@ -112,4 +112,39 @@ class MqttGatewayConnectionTest {
             assertEquals("quantedge/gw-test/jobs/9", connection.topic("jobs/9"));
         }
     }
+
+    @Test
+    void aMessageInFlightWhenTheBrokerDiesIsResentUsablyAfterItRestarts() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(dir)) {
+            GatewayConnection connection = connect(broker.uri(), Map.of());
+            String topic = connection.topic("jobs/j1");
+            try (Watcher watcher = new Watcher(broker.uri(), "quantedge/gw-test/status", topic)) {
+                watcher.await("quantedge/gw-test/status", "online", 15);
+                assertTrue(connection.publish(topic, bytes("first"), 1, true));
+                watcher.await(topic, "first", 10);
+            }
+            Thread.sleep(200);
+            // A frozen broker never acknowledges: the second message on the topic stays in flight.
+            // A client that gave it a topic alias on this connection would resend it with an alias the
+            // restarted broker never saw, and be disconnected for it on every reconnect.
+            broker.pause();
+            assertTrue(connection.publish(topic, bytes("second"), 1, true));
+            Thread.sleep(300);
+            broker.kill();
+            broker.start();
+            try (Watcher status = new Watcher(broker.uri(), "quantedge/gw-test/status");
+                 Watcher jobs = new Watcher(broker.uri(), topic)) {
+                status.await("quantedge/gw-test/status", "online", 20);
+                jobs.await(topic, "second", 10);
+                Thread.sleep(2000);
+                assertTrue(connection.isConnected(), "still connected after the resend");
+                assertTrue(connection.publish(topic, bytes("third"), 1, true));
+                jobs.await(topic, "third", 10);
+            }
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
 }

@@ -81,6 +81,7 @@ public final class PushCommand implements CliCommand {
         private final Map<String, JsonObject> finished = new LinkedHashMap<>();
         private final long deadline;
         private MqttClient client;
+        private int resent;
 
         Session(PushOptions options, PackageChunks pkg, PrintStream out, PrintStream err) {
             this.options = options;
@@ -161,11 +162,13 @@ public final class PushCommand implements CliCommand {
                         for (int index : missing) {
                             sendChunk(index);
                         }
+                        resent += missing.size();
                         publish("update/" + options.job() + "/end", "{}".getBytes(StandardCharsets.UTF_8));
                     }
                 }
             }
             err.println();
+            out.printf("%d chunks sent, %d resent on request%n", pkg.chunks(), resent);
             int code = OK;
             for (Map.Entry<String, JsonObject> result : finished.entrySet()) {
                 JsonObject report = result.getValue();

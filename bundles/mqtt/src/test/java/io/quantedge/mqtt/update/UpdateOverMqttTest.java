@@ -23,6 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -169,6 +172,39 @@ class UpdateOverMqttTest {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             assertEquals(0, push(pkg, "resume", out), out.toString());
         }
+        assertEquals("1", server.run("door-cam", StoreWithPackages.cnnInput(1)).version());
+    }
+
+    @Test
+    void aPushRidesOutABrokerKilledMidTransfer() throws Exception {
+        Path pkg = parts.write("door-cam", "1", StoreWithPackages.CNN, Optional.empty(), Optional.of(parts.trustedKey()));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        AtomicInteger exit = new AtomicInteger(-1);
+        Thread pusher;
+        try (Watcher jobs = new Watcher(broker.uri(), "quantedge/gw-1/jobs/outage")) {
+            pusher = new Thread(() -> {
+                try {
+                    exit.set(PushRunner.run(List.of("--broker", broker.uri(), "--gateway", "gw-1", "--job", "outage",
+                            "--chunk-bytes", "512", "--timeout", "90", pkg.toString()), new PrintStream(out, true),
+                            new PrintStream(out, true)));
+                } catch (Exception e) {
+                    e.printStackTrace(new PrintStream(out, true));
+                }
+            });
+            pusher.start();
+            jobs.await("quantedge/gw-1/jobs/outage", "\"progress\":0.1", 30);
+        }
+        broker.kill(); // mid-transfer: the gateway and the pusher both lose the broker
+        Thread.sleep(1500);
+        broker.start();
+        pusher.join(120_000);
+        assertEquals(0, exit.get(), out.toString());
+        assertTrue(out.toString().contains("gw-1: ACTIVE door-cam 1"), out.toString());
+        // The transfer resumed: what the gateway already had was not sent again.
+        Matcher counts = Pattern.compile("(\\d+) chunks sent, (\\d+) resent")
+                .matcher(out.toString());
+        assertTrue(counts.find(), out.toString());
+        assertTrue(Integer.parseInt(counts.group(2)) < Integer.parseInt(counts.group(1)) / 2, out.toString());
         assertEquals("1", server.run("door-cam", StoreWithPackages.cnnInput(1)).version());
     }
 
