@@ -35,7 +35,8 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * The gateway's MQTT 5 connection. It keeps trying to connect (with doubling waits) until the
  * broker answers, after which Paho reconnects by itself; on every (re)connection it publishes the
- * retained birth on {@code status} and renews the subscriptions. The last will marks the gateway
+ * gateway's retained messages again, then the retained birth on {@code status}, and renews the
+ * subscriptions. The last will marks the gateway
  * offline if it vanishes; a clean stop says so itself before disconnecting.
  */
 @Component(service = GatewayConnection.class, immediate = true, configurationPid = "io.quantedge.mqtt",
@@ -60,6 +61,7 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
             runnable -> daemon(runnable, "quantedge-mqtt-handler"));
     private final SubscriptionRegistry subscriptions;
     private final OutgoingTopicAliases aliases;
+    private final RetainedTopics retained = new RetainedTopics();
     /** True from the end of connectComplete to the next loss: only then may the gateway publish. */
     private volatile boolean ready;
     private volatile boolean stopping;
@@ -133,8 +135,15 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
         aliases.disable();
         ready = true;
         log.info("MQTT: {} {}", reconnect ? "reconnected to" : "connected to", serverUri);
-        publish(topics.gateway("status"), status.online().toString().getBytes(StandardCharsets.UTF_8), STATUS_QOS,
-                true);
+        String statusTopic = topics.gateway("status");
+        synchronized (retained) {
+            for (RetainedTopics.Message message : retained.all()) {
+                if (!message.topic().equals(statusTopic)) {
+                    send(message.topic(), new MqttMessage(message.payload(), message.qos(), true, new MqttProperties()));
+                }
+            }
+        }
+        publish(statusTopic, status.online().toString().getBytes(StandardCharsets.UTF_8), STATUS_QOS, true);
         for (SubscriptionRegistry.Entry entry : subscriptions.entries()) {
             subscribeOnBroker(entry.filter, entry.qos);
         }
@@ -192,8 +201,16 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
     }
 
     @Override
-    public boolean publish(String topic, byte[] payload, int qos, boolean retained) {
-        return send(topic, new MqttMessage(payload, qos, retained, new MqttProperties()));
+    public boolean publish(String topic, byte[] payload, int qos, boolean retain) {
+        MqttMessage message = new MqttMessage(payload, qos, retain, new MqttProperties());
+        if (!retain) {
+            return send(topic, message);
+        }
+        // Remembered and sent under one lock, so a replay after a reconnect never overtakes a newer state.
+        synchronized (retained) {
+            retained.remember(topic, payload, qos);
+            return send(topic, message);
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.quantedge.mqtt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -140,6 +141,44 @@ class MqttGatewayConnectionTest {
                 assertTrue(connection.isConnected(), "still connected after the resend");
                 assertTrue(connection.publish(topic, bytes("third"), 1, true));
                 jobs.await(topic, "third", 10);
+            }
+        }
+    }
+
+    @Test
+    void retainedStateOutlivesABrokerThatForgetsIt() throws Exception {
+        Mosquitto broker = Mosquitto.notStarted(dir);
+        try (broker) {
+            GatewayConnection connection = connect(broker.uri(), Map.of());
+            // Published while down (a job recovered at start-up): not sent now, but not lost.
+            assertFalse(connection.publish(connection.topic("jobs/early"), bytes("RECEIVING"), 1, true));
+            broker.start();
+            awaitRetained(broker, connection.topic("jobs/early"), "RECEIVING");
+            assertTrue(connection.publish(connection.topic("jobs/done"), bytes("ACTIVE"), 1, true));
+            assertTrue(connection.publish(connection.topic("jobs/early"), new byte[0], 1, true)); // pruned
+            awaitRetained(broker, connection.topic("jobs/done"), "ACTIVE");
+            // Mosquitto without persistence restarts empty: the gateway tells it its state again.
+            broker.kill();
+            broker.start();
+            awaitRetained(broker, connection.topic("jobs/done"), "ACTIVE");
+            try (Watcher late = new Watcher(broker.uri(), connection.topic("jobs/early"))) {
+                assertThrows(AssertionError.class, () -> late.await(connection.topic("jobs/early"), "", 2),
+                        "a cleared topic stays cleared");
+            }
+        }
+    }
+
+    private static void awaitRetained(Mosquitto broker, String topic, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try (Watcher late = new Watcher(broker.uri(), topic)) {
+                if (late.await(topic, text, 2).message().isRetained()) {
+                    return;
+                }
+            } catch (AssertionError notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
             }
         }
     }
