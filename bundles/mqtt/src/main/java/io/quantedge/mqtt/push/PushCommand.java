@@ -61,9 +61,9 @@ public final class PushCommand implements CliCommand {
             err.println("quantedge push: " + e.getMessage());
             return JOB_FAILED;
         }
-        out.printf("Pushing %s %s (%,d bytes, %d chunks) as job %s to %s%n", pkg.model(), pkg.version(), pkg.size(),
-                pkg.chunks(), options.job(), options.gateway().map(g -> "gateway " + g)
-                        .orElse("group " + options.group().orElse("")));
+        out.printf("Pushing %s %s (%,d bytes, %s) as job %s to %s%n", pkg.model(), pkg.version(), pkg.size(),
+                options.url().map(url -> "from " + url).orElse(pkg.chunks() + " chunks"), options.job(),
+                options.gateway().map(g -> "gateway " + g).orElse("group " + options.group().orElse("")));
         return new Session(options, pkg, out, err).run();
     }
 
@@ -94,11 +94,14 @@ public final class PushCommand implements CliCommand {
         int run() throws Exception {
             try {
                 connect();
-                publish("update/" + options.job() + "/begin", pkg.begin().toString().getBytes(StandardCharsets.UTF_8));
-                for (int index = 0; index < pkg.chunks(); index++) {
-                    sendChunk(index);
+                publish("update/" + options.job() + "/begin", pkg.begin(options.url()).toString()
+                        .getBytes(StandardCharsets.UTF_8));
+                if (options.url().isEmpty()) {
+                    for (int index = 0; index < pkg.chunks(); index++) {
+                        sendChunk(index);
+                    }
+                    publish("update/" + options.job() + "/end", "{}".getBytes(StandardCharsets.UTF_8));
                 }
-                publish("update/" + options.job() + "/end", "{}".getBytes(StandardCharsets.UTF_8));
                 return follow();
             } finally {
                 if (client != null) {
@@ -168,7 +171,9 @@ public final class PushCommand implements CliCommand {
                 }
             }
             err.println();
-            out.printf("%d chunks sent, %d resent on request%n", pkg.chunks(), resent);
+            if (options.url().isEmpty()) {
+                out.printf("%d chunks sent, %d resent on request%n", pkg.chunks(), resent);
+            }
             int code = OK;
             for (Map.Entry<String, JsonObject> result : finished.entrySet()) {
                 JsonObject report = result.getValue();

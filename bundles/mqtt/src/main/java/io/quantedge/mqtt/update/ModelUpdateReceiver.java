@@ -256,8 +256,8 @@ public final class ModelUpdateReceiver implements GatewayCommand {
             publish(id, JobReport.refused(id, "UNKNOWN_JOB", "no begin was received for job " + id));
             return;
         }
-        if (job.state != JobState.RECEIVING) {
-            report(job, false);
+        if (job.state != JobState.RECEIVING || job.request.url().isPresent()) {
+            report(job, false); // a URL job installs once its download ends, not on "end"
             return;
         }
         if (!job.complete()) {

@@ -386,8 +386,12 @@ class UpdateOverMqttTest {
             begin("swapped", announce.formatted("swapped.qmp").replace("\"sizeBytes\":" + bytes.length,
                     "\"sizeBytes\":" + other.length));
             assertEquals("HASH_MISMATCH", code(jobs.await("quantedge/gw-1/jobs/swapped", "FAILED", 20)));
-            begin("by-url", announce.formatted("door-cam-1.qmp"));
-            jobs.await("quantedge/gw-1/jobs/by-url", "\"ACTIVE\"", 30);
+            // quantedge push --url: the gateway downloads the package; push still follows the job.
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertEquals(0, PushRunner.run(List.of("--broker", broker.uri(), "--gateway", "gw-1", "--job", "by-url",
+                    "--url", base + "door-cam-1.qmp", "--timeout", "60", pkg.toString()), new PrintStream(out, true),
+                    new PrintStream(out, true)), out.toString());
+            assertTrue(out.toString().contains("gw-1: ACTIVE door-cam 1"), out.toString());
         } finally {
             http.stop(0);
         }
