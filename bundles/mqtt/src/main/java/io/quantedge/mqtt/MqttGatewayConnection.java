@@ -36,7 +36,8 @@ import org.osgi.service.metatype.annotations.Designate;
 /**
  * The gateway's MQTT 5 connection. It keeps trying to connect (with doubling waits) until the
  * broker answers, after which Paho reconnects by itself; on every (re)connection it publishes the
- * retained birth on {@code status} and renews the subscriptions. The last will marks the gateway
+ * gateway's retained messages again, then the retained birth on {@code status}, and renews the
+ * subscriptions. The last will marks the gateway
  * offline if it vanishes; a clean stop says so itself before disconnecting.
  */
 @Component(service = GatewayConnection.class, immediate = true, configurationPid = "io.quantedge.mqtt",
@@ -60,6 +61,10 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
     private final ExecutorService handlers = Executors.newCachedThreadPool(
             runnable -> daemon(runnable, "quantedge-mqtt-handler"));
     private final SubscriptionRegistry subscriptions;
+    private final OutgoingTopicAliases aliases;
+    private final RetainedTopics retained = new RetainedTopics();
+    /** True from the end of connectComplete to the next loss: only then may the gateway publish. */
+    private volatile boolean ready;
     private volatile boolean stopping;
     private volatile boolean everConnected;
     private final long activatedAt = System.nanoTime();
@@ -77,6 +82,7 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
             throw new IllegalArgumentException("io.quantedge.mqtt: serverUris is empty");
         }
         this.client = new MqttAsyncClient(uris[0], clientId, new MemoryPersistence());
+        this.aliases = OutgoingTopicAliases.of(client);
         this.connectOptions = ConnectionSettings.of(options, topics.gateway("status"),
                 GatewayStatus.offline().toString().getBytes(StandardCharsets.UTF_8));
         this.delay = new ReconnectDelay(options.reconnectMinSeconds(), options.reconnectMaxSeconds());
@@ -127,9 +133,18 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
     @Override
     public void connectComplete(boolean reconnect, String serverUri) {
         everConnected = true;
+        aliases.disable();
+        ready = true;
         log.info("MQTT: {} {}", reconnect ? "reconnected to" : "connected to", serverUri);
-        publish(topics.gateway("status"), status.online().toString().getBytes(StandardCharsets.UTF_8), STATUS_QOS,
-                true);
+        String statusTopic = topics.gateway("status");
+        synchronized (retained) {
+            for (RetainedTopics.Message message : retained.all()) {
+                if (!message.topic().equals(statusTopic)) {
+                    send(message.topic(), new MqttMessage(message.payload(), message.qos(), true, new MqttProperties()));
+                }
+            }
+        }
+        publish(statusTopic, status.online().toString().getBytes(StandardCharsets.UTF_8), STATUS_QOS, true);
         for (SubscriptionRegistry.Entry entry : subscriptions.entries()) {
             subscribeOnBroker(entry.filter, entry.qos);
         }
@@ -137,6 +152,7 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
 
     @Override
     public void disconnected(MqttDisconnectResponse response) {
+        ready = false;
         if (!stopping) {
             log.warn("MQTT: connection lost ({}); reconnecting", response.getReasonString() != null
                     ? response.getReasonString() : String.valueOf(response.getException()));
@@ -182,23 +198,42 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
 
     @Override
     public boolean isConnected() {
-        return client.isConnected();
+        return ready && client.isConnected();
     }
 
     @Override
-    public boolean publish(String topic, byte[] payload, int qos, boolean retained) {
-        return send(topic, new MqttMessage(payload, qos, retained, new MqttProperties()));
+    public boolean publish(String topic, byte[] payload, int qos, boolean retain) {
+        MqttMessage message = new MqttMessage(payload, qos, retain, new MqttProperties());
+        if (!retain) {
+            return send(topic, message);
+        }
+        // Remembered and sent under one lock, so a replay after a reconnect never overtakes a newer state.
+        synchronized (retained) {
+            retained.remember(topic, payload, qos);
+            return send(topic, message);
+        }
     }
 
     @Override
-    public CompletableFuture<Void> publishConfirmed(String topic, byte[] payload, int qos, boolean retained) {
+    public CompletableFuture<Void> publishConfirmed(String topic, byte[] payload, int qos, boolean retain) {
+        if (retain) {
+            // Remembered and sent under one lock, as publish does, so a replay never overtakes a newer state.
+            synchronized (retained) {
+                retained.remember(topic, payload, qos);
+                return sendConfirmed(topic, payload, qos, true);
+            }
+        }
+        return sendConfirmed(topic, payload, qos, false);
+    }
+
+    private CompletableFuture<Void> sendConfirmed(String topic, byte[] payload, int qos, boolean retain) {
         CompletableFuture<Void> outcome = new CompletableFuture<>();
-        if (!client.isConnected()) {
+        if (!isConnected()) {
             outcome.completeExceptionally(new IllegalStateException("not connected: not published on " + topic));
             return outcome;
         }
         try {
-            client.publish(topic, new MqttMessage(payload, qos, retained, new MqttProperties()), null,
+            client.publish(topic, new MqttMessage(payload, qos, retain, new MqttProperties()), null,
                     new MqttActionListener() {
                         @Override
                         public void onSuccess(IMqttToken token) {
@@ -235,7 +270,7 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
     }
 
     private boolean send(String topic, MqttMessage message) {
-        if (!client.isConnected()) {
+        if (!isConnected()) {
             return false;
         }
         try {
@@ -250,7 +285,7 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
     @Override
     public Subscription subscribe(String topicFilter, int qos, MessageHandler handler) {
         SubscriptionRegistry.Entry entry = subscriptions.add(topicFilter, qos, handler, this::unsubscribeOnBroker);
-        if (client.isConnected()) {
+        if (isConnected()) {
             subscribeOnBroker(topicFilter, qos);
         }
         return entry;

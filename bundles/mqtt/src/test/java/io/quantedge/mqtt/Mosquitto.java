@@ -91,13 +91,11 @@ public final class Mosquitto implements AutoCloseable {
         }
     }
 
-    /**
-     * Freezes the broker (SIGSTOP): connections stay open but nothing is answered, as with a hung
-     * broker or a network that silently drops packets. {@link #kill()} still ends it.
-     */
-    public void freeze() throws Exception {
-        if (process != null && new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).start().waitFor() != 0) {
-            throw new IllegalStateException("cannot stop mosquitto " + process.pid());
+    /** Freezes the broker (SIGSTOP): connections stay open but nothing is answered until it is killed. */
+    public void pause() throws Exception {
+        Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).inheritIO().start();
+        if (stop.waitFor() != 0) {
+            throw new IllegalStateException("kill -STOP " + process.pid() + " failed");
         }
     }
 

@@ -3,6 +3,7 @@ package io.quantedge.mqtt;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
@@ -111,5 +112,78 @@ class MqttGatewayConnectionTest {
                     connection.groupTopics("update/+/begin"));
             assertEquals("quantedge/gw-test/jobs/9", connection.topic("jobs/9"));
         }
+    }
+
+    @Test
+    void aMessageInFlightWhenTheBrokerDiesIsResentUsablyAfterItRestarts() throws Exception {
+        try (Mosquitto broker = Mosquitto.start(dir)) {
+            GatewayConnection connection = connect(broker.uri(), Map.of());
+            String topic = connection.topic("jobs/j1");
+            try (Watcher watcher = new Watcher(broker.uri(), "quantedge/gw-test/status", topic)) {
+                watcher.await("quantedge/gw-test/status", "online", 15);
+                assertTrue(connection.publish(topic, bytes("first"), 1, true));
+                watcher.await(topic, "first", 10);
+            }
+            Thread.sleep(200);
+            // A frozen broker never acknowledges: the second message on the topic stays in flight.
+            // A client that gave it a topic alias on this connection would resend it with an alias the
+            // restarted broker never saw, and be disconnected for it on every reconnect.
+            broker.pause();
+            assertTrue(connection.publish(topic, bytes("second"), 1, true));
+            Thread.sleep(300);
+            broker.kill();
+            broker.start();
+            try (Watcher status = new Watcher(broker.uri(), "quantedge/gw-test/status");
+                 Watcher jobs = new Watcher(broker.uri(), topic)) {
+                status.await("quantedge/gw-test/status", "online", 20);
+                jobs.await(topic, "second", 10);
+                Thread.sleep(2000);
+                assertTrue(connection.isConnected(), "still connected after the resend");
+                assertTrue(connection.publish(topic, bytes("third"), 1, true));
+                jobs.await(topic, "third", 10);
+            }
+        }
+    }
+
+    @Test
+    void retainedStateOutlivesABrokerThatForgetsIt() throws Exception {
+        Mosquitto broker = Mosquitto.notStarted(dir);
+        try (broker) {
+            GatewayConnection connection = connect(broker.uri(), Map.of());
+            // Published while down (a job recovered at start-up): not sent now, but not lost.
+            assertFalse(connection.publish(connection.topic("jobs/early"), bytes("RECEIVING"), 1, true));
+            broker.start();
+            awaitRetained(broker, connection.topic("jobs/early"), "RECEIVING");
+            assertTrue(connection.publish(connection.topic("jobs/done"), bytes("ACTIVE"), 1, true));
+            assertTrue(connection.publish(connection.topic("jobs/early"), new byte[0], 1, true)); // pruned
+            awaitRetained(broker, connection.topic("jobs/done"), "ACTIVE");
+            // Mosquitto without persistence restarts empty: the gateway tells it its state again.
+            broker.kill();
+            broker.start();
+            awaitRetained(broker, connection.topic("jobs/done"), "ACTIVE");
+            try (Watcher late = new Watcher(broker.uri(), connection.topic("jobs/early"))) {
+                assertThrows(AssertionError.class, () -> late.await(connection.topic("jobs/early"), "", 2),
+                        "a cleared topic stays cleared");
+            }
+        }
+    }
+
+    private static void awaitRetained(Mosquitto broker, String topic, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (true) {
+            try (Watcher late = new Watcher(broker.uri(), topic)) {
+                if (late.await(topic, text, 2).message().isRetained()) {
+                    return;
+                }
+            } catch (AssertionError notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+            }
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantedge.api.model.InferenceException;
-import io.quantedge.api.model.Model;
 import io.quantedge.api.serving.DeploymentException;
 import io.quantedge.api.serving.DeploymentProgress;
 import io.quantedge.api.serving.ServedRun;
 import io.quantedge.api.store.StoredVersion;
 import io.quantedge.api.tensor.Shape;
-import io.quantedge.api.tensor.Tensor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,22 +53,9 @@ class GatewayModelServerTest {
     }
 
     /** The CNN's own outputs for a seeded image, computed here as the expected test vector. */
-    private Map.Entry<Tensor, Tensor> cnnVector(boolean wrong) throws Exception {
-        Map<String, Tensor> input = StoreWithPackages.cnnInput(3);
-        try (Model model = parts.engine.load(StoreWithPackages.CNN)) {
-            Tensor logits = model.run(input).get("logits");
-            if (wrong) {
-                float[] values = logits.toFloatArray();
-                values[0] += 1;
-                logits = Tensor.ofFloats(logits.shape(), values);
-            }
-            return Map.entry(input.get("input"), logits);
-        }
-    }
-
     @Test
     void servesTheFirstVersionAfterItsTestVectorsPass() throws Exception {
-        parts.stage("door-cam", "1", StoreWithPackages.CNN, Optional.of(cnnVector(false)));
+        parts.stage("door-cam", "1", StoreWithPackages.CNN, Optional.of(parts.cnnVector(false)));
         List<DeploymentProgress.Step> steps = new ArrayList<>();
         server(StoreWithPackages.options(5, 10, 0.1, 0)).deploy("door-cam", "1", (step, detail) -> steps.add(step));
         assertEquals(List.of(DeploymentProgress.Step.VALIDATING, DeploymentProgress.Step.ACTIVATING), steps);
@@ -84,7 +69,7 @@ class GatewayModelServerTest {
     void refusesAVersionWhoseTestVectorsFailAndKeepsServingTheOldOne() throws Exception {
         parts.stage("door-cam", "1", StoreWithPackages.CNN, Optional.empty());
         server(StoreWithPackages.options(5, 10, 0.1, 0)).deploy("door-cam", "1", (step, detail) -> { });
-        parts.stage("door-cam", "2", StoreWithPackages.CNN, Optional.of(cnnVector(true)));
+        parts.stage("door-cam", "2", StoreWithPackages.CNN, Optional.of(parts.cnnVector(true)));
         DeploymentException refused = assertThrows(DeploymentException.class,
                 () -> server.deploy("door-cam", "2", (step, detail) -> { }));
         assertEquals(DeploymentException.Code.VALIDATION_FAILED, refused.code());
@@ -97,7 +82,7 @@ class GatewayModelServerTest {
     @Test
     void swapsUnderLoadWithoutAFailedOrDroppedRequest() throws Exception {
         parts.stage("door-cam", "1", StoreWithPackages.CNN, Optional.empty());
-        parts.stage("door-cam", "2", StoreWithPackages.CNN, Optional.of(cnnVector(false)));
+        parts.stage("door-cam", "2", StoreWithPackages.CNN, Optional.of(parts.cnnVector(false)));
         server(StoreWithPackages.options(50, 30, 0.0, 0)).deploy("door-cam", "1", (step, detail) -> { });
         AtomicBoolean running = new AtomicBoolean(true);
         List<Throwable> failures = new CopyOnWriteArrayList<>();

@@ -5,6 +5,7 @@ import io.quantedge.api.modelpackage.OutputSpec;
 import io.quantedge.api.modelpackage.PackageContents;
 import io.quantedge.api.modelpackage.TestVectors;
 import io.quantedge.api.tensor.Shape;
+import io.quantedge.api.model.Model;
 import io.quantedge.api.tensor.Tensor;
 import io.quantedge.backend.scalar.ScalarBackend;
 import io.quantedge.engine.Engine;
@@ -106,6 +107,23 @@ public final class StoreWithPackages implements AutoCloseable {
     /** A model server on this store, with a health window of {@code runs} runs or {@code seconds}. */
     public GatewayModelServer server(int runs, int seconds, double maxErrorRate) {
         return new GatewayModelServer(engine, store, quietLoggers(), options(runs, seconds, maxErrorRate, 0));
+    }
+
+    /**
+     * A test case for the CNN: a seeded image and the logits the engine computes for it, or those
+     * logits made wrong (first element off by one) when {@code wrong}.
+     */
+    public Map.Entry<Tensor, Tensor> cnnVector(boolean wrong) throws Exception {
+        Map<String, Tensor> input = cnnInput(3);
+        try (Model model = engine.load(CNN)) {
+            Tensor logits = model.run(input).get("logits");
+            if (wrong) {
+                float[] values = logits.toFloatArray();
+                values[0] += 1;
+                logits = Tensor.ofFloats(logits.shape(), values);
+            }
+            return Map.entry(input.get("input"), logits);
+        }
     }
 
     /** One seeded CNN image. */

@@ -27,6 +27,11 @@ public interface GatewayConnection {
     /**
      * Hands a message to the client for sending and returns at once; false when the connection is
      * down, and the message was not taken (the caller queues it or drops it, as it sees fit).
+     *
+     * <p>A retained message is the gateway's state on that topic, so the connection also keeps the
+     * latest one per topic and publishes it again after every reconnect, including one published
+     * while down: a broker that restarted without persistence learns the gateway's state again. An
+     * empty retained payload clears the topic on the broker and here.
      */
     boolean publish(String topic, byte[] payload, int qos, boolean retained);
 

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -70,14 +71,18 @@ record PackageChunks(Path file, String model, String version, long size, String 
     }
 
     /** The begin message. */
-    JsonObject begin() {
+    JsonObject begin(Optional<String> url) {
         JsonObject json = new JsonObject();
         json.addProperty("model", model);
         json.addProperty("version", version);
         json.addProperty("sizeBytes", size);
         json.addProperty("sha256", sha256);
-        json.addProperty("chunkBytes", chunkBytes);
-        json.addProperty("chunks", chunks());
+        if (url.isPresent()) {
+            json.addProperty("url", url.get());
+        } else {
+            json.addProperty("chunkBytes", chunkBytes);
+            json.addProperty("chunks", chunks());
+        }
         return json;
     }
 }

@@ -61,9 +61,9 @@ public final class PushCommand implements CliCommand {
             err.println("quantedge push: " + e.getMessage());
             return JOB_FAILED;
         }
-        out.printf("Pushing %s %s (%,d bytes, %d chunks) as job %s to %s%n", pkg.model(), pkg.version(), pkg.size(),
-                pkg.chunks(), options.job(), options.gateway().map(g -> "gateway " + g)
-                        .orElse("group " + options.group().orElse("")));
+        out.printf("Pushing %s %s (%,d bytes, %s) as job %s to %s%n", pkg.model(), pkg.version(), pkg.size(),
+                options.url().map(url -> "from " + url).orElse(pkg.chunks() + " chunks"), options.job(),
+                options.gateway().map(g -> "gateway " + g).orElse("group " + options.group().orElse("")));
         return new Session(options, pkg, out, err).run();
     }
 
@@ -81,6 +81,7 @@ public final class PushCommand implements CliCommand {
         private final Map<String, JsonObject> finished = new LinkedHashMap<>();
         private final long deadline;
         private MqttClient client;
+        private int resent;
 
         Session(PushOptions options, PackageChunks pkg, PrintStream out, PrintStream err) {
             this.options = options;
@@ -93,11 +94,14 @@ public final class PushCommand implements CliCommand {
         int run() throws Exception {
             try {
                 connect();
-                publish("update/" + options.job() + "/begin", pkg.begin().toString().getBytes(StandardCharsets.UTF_8));
-                for (int index = 0; index < pkg.chunks(); index++) {
-                    sendChunk(index);
+                publish("update/" + options.job() + "/begin", pkg.begin(options.url()).toString()
+                        .getBytes(StandardCharsets.UTF_8));
+                if (options.url().isEmpty()) {
+                    for (int index = 0; index < pkg.chunks(); index++) {
+                        sendChunk(index);
+                    }
+                    publish("update/" + options.job() + "/end", "{}".getBytes(StandardCharsets.UTF_8));
                 }
-                publish("update/" + options.job() + "/end", "{}".getBytes(StandardCharsets.UTF_8));
                 return follow();
             } finally {
                 if (client != null) {
@@ -161,11 +165,15 @@ public final class PushCommand implements CliCommand {
                         for (int index : missing) {
                             sendChunk(index);
                         }
+                        resent += missing.size();
                         publish("update/" + options.job() + "/end", "{}".getBytes(StandardCharsets.UTF_8));
                     }
                 }
             }
             err.println();
+            if (options.url().isEmpty()) {
+                out.printf("%d chunks sent, %d resent on request%n", pkg.chunks(), resent);
+            }
             int code = OK;
             for (Map.Entry<String, JsonObject> result : finished.entrySet()) {
                 JsonObject report = result.getValue();

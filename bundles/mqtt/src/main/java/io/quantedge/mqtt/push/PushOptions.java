@@ -8,7 +8,7 @@ import java.util.Optional;
 record PushOptions(String broker, Optional<String> gateway, Optional<String> group, int expect, Path packageFile,
                    String topicRoot, int chunkBytes, String job, int timeoutSeconds, Optional<String> username,
                    Optional<String> password, Optional<Path> caFile, Optional<Path> certFile, Optional<Path> keyFile,
-                   boolean help) {
+                   Optional<String> url, boolean help) {
 
     static final int USAGE_ERROR = 2;
 
@@ -26,6 +26,8 @@ record PushOptions(String broker, Optional<String> gateway, Optional<String> gro
               --group NAME         a group of gateways instead; --expect N says how many answer (1)
               --root TOPIC         the topics' first level (quantedge)
               --chunk-bytes N      chunk size (262144); keep it under the broker's packet limit
+              --url URL            the package is on a web server (http:// or https://): the gateway
+                                   downloads it and checks it against PACKAGE's size and SHA-256
               --job ID             the job id (a new random one)
               --timeout SECONDS    how long to wait for the job to finish (600)
               --username U, --password P          broker credentials
@@ -48,13 +50,14 @@ record PushOptions(String broker, Optional<String> gateway, Optional<String> gro
         Path ca = null;
         Path cert = null;
         Path key = null;
+        String url = null;
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             switch (arg) {
                 case "--help", "-h" -> {
                     return new PushOptions(null, Optional.empty(), Optional.empty(), 1, null, root, chunkBytes, job,
                             timeout, Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                            Optional.empty(), true);
+                            Optional.empty(), Optional.empty(), true);
                 }
                 case "--broker" -> broker = value(args, ++i, arg);
                 case "--gateway" -> gateway = value(args, ++i, arg);
@@ -69,6 +72,7 @@ record PushOptions(String broker, Optional<String> gateway, Optional<String> gro
                 case "--cafile" -> ca = Path.of(value(args, ++i, arg));
                 case "--cert" -> cert = Path.of(value(args, ++i, arg));
                 case "--key" -> key = Path.of(value(args, ++i, arg));
+                case "--url" -> url = value(args, ++i, arg);
                 default -> {
                     if (arg.startsWith("--") || packageFile != null) {
                         throw new IllegalArgumentException("unknown option or second package '" + arg + "'");
@@ -86,9 +90,13 @@ record PushOptions(String broker, Optional<String> gateway, Optional<String> gro
         if (packageFile == null) {
             throw new IllegalArgumentException("the package file is required");
         }
+        if (url != null && !url.startsWith("http://") && !url.startsWith("https://")) {
+            throw new IllegalArgumentException("--url must be http:// or https://, got '" + url + "'");
+        }
         return new PushOptions(broker, Optional.ofNullable(gateway), Optional.ofNullable(group), expect, packageFile,
                 root, chunkBytes, job, timeout, Optional.ofNullable(username), Optional.ofNullable(password),
-                Optional.ofNullable(ca), Optional.ofNullable(cert), Optional.ofNullable(key), false);
+                Optional.ofNullable(ca), Optional.ofNullable(cert), Optional.ofNullable(key), Optional.ofNullable(url),
+                false);
     }
 
     /** {@code {root}/{gateway}/} or {@code {root}/group/{group}/}: where the update messages go. */

@@ -70,13 +70,16 @@ final class JobFiles {
         Files.deleteIfExists(packageFile(job));
     }
 
-    /** Removes the oldest finished jobs beyond {@code kept}. */
-    void pruneFinished(List<UpdateJob> jobs, int kept) throws IOException {
+    /** Removes the oldest finished jobs beyond {@code kept}; returns their ids. */
+    List<String> pruneFinished(List<UpdateJob> jobs, int kept) throws IOException {
         List<UpdateJob> finished = jobs.stream().filter(j -> j.state.finished())
                 .sorted(Comparator.comparing((UpdateJob j) -> j.updatedAt).reversed()).toList();
+        List<String> pruned = new ArrayList<>();
         for (UpdateJob old : finished.subList(Math.min(kept, finished.size()), finished.size())) {
             deleteTree(folder(old.id));
+            pruned.add(old.id);
         }
+        return pruned;
     }
 
     void delete(String job) throws IOException {

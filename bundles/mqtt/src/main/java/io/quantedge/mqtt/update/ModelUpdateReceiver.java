@@ -104,9 +104,8 @@ public final class ModelUpdateReceiver implements GatewayCommand {
                 files.dropPackage(job.id);
                 files.save(job);
             }
-            if (!job.state.finished()) {
-                report(job, true);
-            }
+            // The broker may have restarted with us and forgotten every job's retained state.
+            report(job, !job.state.finished());
         }
     }
 
@@ -160,10 +159,10 @@ public final class ModelUpdateReceiver implements GatewayCommand {
                     + known.request.version() + "; use a new job id"));
             return;
         }
-        Optional<UpdateJob> busy = jobs.values().stream()
+        Optional<UpdateJob> older = jobs.values().stream()
                 .filter(j -> !j.state.finished() && j.request.model().equals(request.model())).findFirst();
-        if (busy.isPresent()) {
-            publish(id, JobReport.refused(id, "BUSY", "job " + busy.get().id + " is installing " + request.model()
+        if (older.isPresent() && !supersede(older.get(), id, request)) {
+            publish(id, JobReport.refused(id, "BUSY", "job " + older.get().id + " is installing " + request.model()
                     + "; one job per model at a time"));
             return;
         }
@@ -182,6 +181,23 @@ public final class ModelUpdateReceiver implements GatewayCommand {
         report(job, false);
         if (request.url().isPresent()) {
             installer.execute(() -> install(job));
+        }
+    }
+
+    /**
+     * The newest job for a model wins over one still receiving: a sender that gave up (or a gateway
+     * restart that cut its job off) must not block the model's updates until someone cancels it.
+     * A job already installing is left to finish; false then.
+     */
+    private boolean supersede(UpdateJob older, String newer, UpdateRequest request) {
+        synchronized (older) { // against a last chunk that starts its install now
+            if (older.state != JobState.RECEIVING) {
+                return older.state.finished();
+            }
+            log.info("Update job {}: superseded by job {} ({} {})", older.id, newer, request.model(), request.version());
+            failJob(older.id, "SUPERSEDED", "job " + newer + " brings " + request.model() + " " + request.version()
+                    + " instead");
+            return true;
         }
     }
 
@@ -240,8 +256,8 @@ public final class ModelUpdateReceiver implements GatewayCommand {
             publish(id, JobReport.refused(id, "UNKNOWN_JOB", "no begin was received for job " + id));
             return;
         }
-        if (job.state != JobState.RECEIVING) {
-            report(job, false);
+        if (job.state != JobState.RECEIVING || job.request.url().isPresent()) {
+            report(job, false); // a URL job installs once its download ends, not on "end"
             return;
         }
         if (!job.complete()) {
@@ -302,7 +318,10 @@ public final class ModelUpdateReceiver implements GatewayCommand {
             try {
                 files.dropPackage(job.id);
                 files.save(job);
-                files.pruneFinished(List.copyOf(jobs.values()), limits.finishedJobsKept());
+                for (String pruned : files.pruneFinished(List.copyOf(jobs.values()), limits.finishedJobsKept())) {
+                    jobs.remove(pruned);
+                    connection.publish(connection.topic("jobs/" + pruned), new byte[0], JOB_QOS, true);
+                }
             } catch (IOException e) {
                 log.warn("Update job {}: cannot tidy its files: {}", job.id, e.getMessage());
             }
@@ -400,7 +419,8 @@ public final class ModelUpdateReceiver implements GatewayCommand {
     private void publish(String job, JsonObject report) {
         if (!connection.publish(connection.topic("jobs/" + job), report.toString().getBytes(StandardCharsets.UTF_8),
                 JOB_QOS, true)) {
-            log.info("Update job {}: not connected; state {} not published now", job, report.get("state"));
+            log.debug("Update job {}: not connected; state {} goes out once the connection is back", job,
+                    report.get("state"));
         }
     }
 
