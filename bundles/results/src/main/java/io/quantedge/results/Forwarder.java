@@ -62,6 +62,7 @@ final class Forwarder {
     private long nextSync;
     private boolean storingFails;
     private boolean sendingFails;
+    private boolean ackedSinceSync;
 
     /** A record sent and not confirmed yet; {@code deadline} moves on while the connection is down. */
     private static final class InFlight {
@@ -137,11 +138,20 @@ final class Forwarder {
         nextSync = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.syncIntervalMillis());
         try {
             while (running) {
-                step();
+                try {
+                    step();
+                } catch (RuntimeException e) {
+                    // A bug must not end publishing for good: say so, start over from what is unconfirmed.
+                    log.error("Results: unexpected error; sending again from the first unconfirmed result", e);
+                    window.clear();
+                    queue.rewind();
+                    retryAt = System.nanoTime() + RETRY_DELAY_NANOS;
+                }
                 LockSupport.parkNanos(this, IDLE_PARK_NANOS);
             }
-        } catch (RuntimeException | Error e) {
-            log.error("Results: the forwarder stopped on an unexpected error; results are no longer sent", e);
+        } catch (Error e) {
+            log.error("Results: the forwarder stopped on a fatal error; results are no longer sent", e);
+            throw e;
         } finally {
             store();
             try {
@@ -159,8 +169,9 @@ final class Forwarder {
         if (connection.isConnected() && now - retryAt >= 0) {
             send(now);
         }
-        if (settings.syncIntervalMillis() == 0 ? stored : now - nextSync >= 0) {
+        if (settings.syncIntervalMillis() == 0 ? stored || ackedSinceSync : now - nextSync >= 0) {
             sync();
+            ackedSinceSync = false;
             nextSync = now + TimeUnit.MILLISECONDS.toNanos(settings.syncIntervalMillis());
         }
         updateQueueCounts();
@@ -222,6 +233,7 @@ final class Forwarder {
     private void acknowledge(InFlight done, boolean delivered) {
         try {
             boolean stillQueued = queue.ack(done.sequence);
+            ackedSinceSync = true;
             if (delivered) {
                 published++;
                 if (!stillQueued) {
