@@ -98,7 +98,13 @@ class FullDiskTest {
     @Test
     void thePublisherCountsWhatTheFullDiskCannotHoldAndSaysSoOnce() throws Exception {
         RecordingLog log = new RecordingLog();
-        try (Mosquitto broker = Mosquitto.notStarted(work)) {
+        Path store = Files.createDirectories(work.resolve("mosquitto-store"));
+        // The consumer's session is saved by the broker, so what the gateway sends before the consumer is
+        // back after the restart waits for it instead of being dropped.
+        try (Mosquitto broker = Mosquitto.start(work, List.of("persistence true",
+                "persistence_location " + store + "/", "autosave_interval 1"))) {
+            ResultCollector collector = new ResultCollector(broker.uri(), ResultPublishingTest.TOPIC + "#");
+            broker.stop();
             MqttGatewayConnection gateway = new MqttGatewayConnection(TestOptions.mqtt(Map.of("serverUris",
                     new String[] {broker.uri()}, "gatewayId", "gw-01", "reconnectMinSeconds", 1,
                     "reconnectMaxSeconds", 1)), new GatewayStatus("test"), TestOptions.loggers());
@@ -123,17 +129,13 @@ class FullDiskTest {
                         "one error for the whole episode: " + log.warnings());
 
                 broker.start();
-                ResultCollector collector = new ResultCollector(broker.uri(), ResultPublishingTest.TOPIC + "#");
-                try {
-                    List<Long> frames = collector.awaitDistinct((int) counts.queuedRecords(), 30);
-                    assertEquals(java.util.stream.LongStream.range(0, counts.queuedRecords()).boxed().toList(), frames,
-                            "what fitted arrives, in order: the first results of the outage");
-                } finally {
-                    collector.close();
-                }
+                List<Long> frames = collector.awaitDistinct((int) counts.queuedRecords(), 30);
+                assertEquals(java.util.stream.LongStream.range(0, counts.queuedRecords()).boxed().toList(), frames,
+                        "what fitted arrives, in order: the first results of the outage");
             } finally {
                 publisher.stop();
                 gateway.stop();
+                collector.close();
             }
         }
     }
