@@ -96,6 +96,35 @@ class FullDiskTest {
     }
 
     @Test
+    void aQueueOnAFullDiskStillOpensAndDeliversWhatWaits() throws Exception {
+        QueueLimits limits = new QueueLimits(64 << 20, 0, 64 << 10, WhenFull.DROP_OLDEST);
+        int stored = 0;
+        try (DiskQueue queue = DiskQueue.open(mount.resolve("queue"), limits, warnings::add)) {
+            try {
+                while (true) {
+                    queue.append(payload(stored));
+                    stored++;
+                }
+            } catch (QueueException full) {
+                assertEquals(QueueException.Code.IO, full.code());
+            }
+        }
+        // A restart with the disk still full: no room for the fresh segment every open starts.
+        try (DiskQueue reopened = DiskQueue.open(mount.resolve("queue"), limits, warnings::add)) {
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("cannot start a new segment"), warnings.get(0));
+            assertEquals(stored, reopened.records());
+            for (int i = 0; i < stored; i++) {
+                QueuedRecord record = reopened.readNext();
+                assertArrayEquals(payload(i), record.payload());
+                reopened.ack(record.sequence());
+            }
+            reopened.append(payload(1));
+            assertArrayEquals(payload(1), reopened.readNext().payload(), "delivering made room again");
+        }
+    }
+
+    @Test
     void thePublisherCountsWhatTheFullDiskCannotHoldAndSaysSoOnce() throws Exception {
         RecordingLog log = new RecordingLog();
         Path store = Files.createDirectories(work.resolve("mosquitto-store"));
