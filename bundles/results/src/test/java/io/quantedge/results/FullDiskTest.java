@@ -129,9 +129,9 @@ class FullDiskTest {
         RecordingLog log = new RecordingLog();
         Path store = Files.createDirectories(work.resolve("mosquitto-store"));
         // The consumer's session is saved by the broker, so what the gateway sends before the consumer is
-        // back after the restart waits for it instead of being dropped.
+        // back after the restart waits for it (all of it: Mosquitto keeps only 1,000 by default).
         try (Mosquitto broker = Mosquitto.start(work, List.of("persistence true",
-                "persistence_location " + store + "/", "autosave_interval 1"))) {
+                "persistence_location " + store + "/", "autosave_interval 1", "max_queued_messages 0"))) {
             ResultCollector collector = new ResultCollector(broker.uri(), ResultPublishingTest.TOPIC + "#");
             broker.stop();
             MqttGatewayConnection gateway = new MqttGatewayConnection(TestOptions.mqtt(Map.of("serverUris",

@@ -57,11 +57,14 @@ class ResultPublishingTest {
 
     // ---- fixtures
 
-    /** A broker that saves sessions, so the test's consumer misses nothing while the broker restarts. */
+    /**
+     * A broker that saves sessions and queues without limit for a consumer that is away (Mosquitto
+     * keeps 1,000 by default), so the test's consumer misses nothing while the broker restarts.
+     */
     private Mosquitto broker() throws Exception {
         Path store = Files.createDirectories(dir.resolve("mosquitto-store"));
         Mosquitto broker = Mosquitto.start(dir, List.of("persistence true", "persistence_location " + store + "/",
-                "autosave_interval 1"));
+                "autosave_interval 1", "max_queued_messages 0"));
         open.add(broker);
         return broker;
     }
@@ -276,7 +279,7 @@ class ResultPublishingTest {
     private void crashUnderSteadyRate(List<String> brokerLines) throws Exception {
         Path store = Files.createDirectories(dir.resolve("mosquitto-store"));
         List<String> lines = new ArrayList<>(List.of("persistence true", "persistence_location " + store + "/",
-                "autosave_interval 1"));
+                "autosave_interval 1", "max_queued_messages 0"));
         lines.addAll(brokerLines);
         Mosquitto broker = Mosquitto.start(dir, lines);
         open.add(broker);
