@@ -1,16 +1,21 @@
 package io.quantedge.quantize.calibration;
 
 /**
- * TensorRT's entropy calibration: the clipping threshold {@code t} on |x| that loses the least
- * information, measured as the Kullback-Leibler divergence between the histogram clipped at
- * {@code t} (the clipped mass added to its last bin) and the same histogram as the quantization
- * grid sees it (bins merged into as many groups as the grid has levels on that side, each group's
- * mass spread evenly over its non-empty bins). Thresholds are tried at every bin edge from
- * {@code levels} bins up. Values of both signs get 128 levels per side, as a signed grid has; a
- * one-sided tensor (after a ReLU) gets all 256.
+ * Entropy calibration after TensorRT: the clipping threshold {@code t} on |x| that loses the least
+ * information, measured as the Kullback-Leibler divergence between the histogram clipped to the
+ * range [max(min, -t), min(max, t)] (the clipped mass added to its end bins) and the same
+ * histogram as the 255-step grid over that range sees it (bins merged into 255 groups, each
+ * group's mass spread evenly over its non-empty bins). Thresholds are tried at every bin edge.
+ * Two departures from TensorRT's symmetric version, both because QuantEdge's activations are
+ * asymmetric: the divergence is taken over the signed range the grid really covers, not over |x|
+ * with 128 levels (so the spike of a normalised image's background at its minimum, or the empty
+ * negative half of a ReLU output, do not waste levels); and exact zeros are left out, since the
+ * zero point represents them exactly whatever the range (after a ReLU they are half the values and
+ * would otherwise pull the threshold down).
  */
 public final class EntropyCalibrator extends SymmetricThresholdCalibrator {
 
+    static final int LEVELS = 255;
     /** Stands in for an empty quantized bin where the reference has mass: a large, finite penalty. */
     private static final double EMPTY = 1e-12;
 
@@ -21,52 +26,70 @@ public final class EntropyCalibrator extends SymmetricThresholdCalibrator {
 
     @Override
     public double threshold(Histogram histogram) {
-        long[] magnitude = histogram.magnitudeCounts();
-        int levels = histogram.twoSided() ? 128 : 256;
-        int used = magnitude.length;
-        while (used > 0 && magnitude[used - 1] == 0) {
-            used--;
+        long[] counts = histogram.counts();
+        int half = histogram.binsPerSide();
+        counts[half] -= Math.min(counts[half], histogram.zeros());
+        int first = 0;
+        while (first < counts.length && counts[first] == 0) {
+            first++;
         }
-        if (used <= levels) {
-            return used * histogram.binWidth();
+        int last = counts.length - 1;
+        while (last >= 0 && counts[last] == 0) {
+            last--;
         }
-        double[] reference = new double[used];
+        if (first > last) {
+            return Math.max(Math.abs(histogram.min()), Math.abs(histogram.max()));
+        }
+        double[] reference = new double[counts.length];
         double bestDivergence = Double.POSITIVE_INFINITY;
-        int best = used;
-        for (int kept = levels; kept <= used; kept++) {
-            double divergence = divergence(magnitude, kept, levels, reference);
+        int best = half;
+        for (int k = 1; k <= half; k++) {
+            int low = Math.max(first, half - k);
+            int high = Math.min(last + 1, half + k);
+            boolean covers = low == first && high == last + 1;
+            if (high - low < LEVELS && !covers) {
+                continue;
+            }
+            double divergence = divergence(counts, low, high, reference);
             if (divergence < bestDivergence) {
                 bestDivergence = divergence;
-                best = kept;
+                best = k;
+            }
+            if (covers) {
+                break;
             }
         }
         return best * histogram.binWidth();
     }
 
-    /** KL(P || Q) for the first {@code kept} bins; {@code reference} is scratch space of at least {@code kept}. */
-    static double divergence(long[] magnitude, int kept, int levels, double[] reference) {
-        double outliers = 0;
-        for (int j = kept; j < magnitude.length; j++) {
-            outliers += magnitude[j];
+    /** KL(P || Q) over bins [low, high); {@code reference} is scratch space as long as {@code counts}. */
+    static double divergence(long[] counts, int low, int high, double[] reference) {
+        double below = 0;
+        for (int j = 0; j < low; j++) {
+            below += counts[j];
         }
-        double referenceTotal = 0;
-        for (int j = 0; j < kept; j++) {
-            reference[j] = magnitude[j];
-            referenceTotal += magnitude[j];
+        double above = 0;
+        for (int j = high; j < counts.length; j++) {
+            above += counts[j];
         }
-        reference[kept - 1] += outliers;
-        referenceTotal += outliers;
-
-        // Q as the grid sees the clipped histogram; its total is that of P without the outliers.
-        double quantizedTotal = referenceTotal - outliers;
+        double referenceTotal = below + above;
+        for (int j = low; j < high; j++) {
+            reference[j] = counts[j];
+            referenceTotal += counts[j];
+        }
+        reference[low] += below;
+        reference[high - 1] += above;
+        double quantizedTotal = referenceTotal - below - above;
+        int bins = high - low;
+        int levels = Math.min(LEVELS, bins);
         double divergence = 0;
         for (int level = 0; level < levels; level++) {
-            int start = (int) ((long) level * kept / levels);
-            int end = (int) ((long) (level + 1) * kept / levels);
+            int start = low + (int) ((long) level * bins / levels);
+            int end = low + (int) ((long) (level + 1) * bins / levels);
             double mass = 0;
             int nonEmpty = 0;
             for (int j = start; j < end; j++) {
-                mass += magnitude[j];
+                mass += counts[j];
                 if (reference[j] != 0) {
                     nonEmpty++;
                 }

@@ -1,7 +1,5 @@
 package io.quantedge.quantize.calibration;
 
-import java.util.Arrays;
-
 /**
  * A streaming histogram of one tensor's values over [-limit, limit] in {@code 2 * binsPerSide}
  * equal bins, with the exact minimum, maximum and count beside it. Memory is fixed by the bin
@@ -21,6 +19,7 @@ public final class Histogram {
     private double min = Double.POSITIVE_INFINITY;
     private double max = Double.NEGATIVE_INFINITY;
     private long total;
+    private long zeros;
 
     public Histogram(double limit, int binsPerSide) {
         if (!(limit >= 0) || Double.isInfinite(limit) || binsPerSide < 1) {
@@ -44,6 +43,9 @@ public final class Histogram {
             float v = values[i];
             if (v != v) {
                 continue;
+            }
+            if (v == 0) {
+                zeros++;
             }
             if (v < min) {
                 min = v;
@@ -94,6 +96,11 @@ public final class Histogram {
         return counts.clone();
     }
 
+    /** How many of the values were exactly 0: they quantize exactly whatever the range, since 0 is on every grid. */
+    public long zeros() {
+        return zeros;
+    }
+
     public long total() {
         return total;
     }
@@ -107,21 +114,6 @@ public final class Histogram {
         return max;
     }
 
-    /** Counts by magnitude: entry {@code k} holds values with |x| in [k*w, (k+1)*w). */
-    public long[] magnitudeCounts() {
-        long[] magnitude = new long[binsPerSide];
-        for (int k = 0; k < binsPerSide; k++) {
-            magnitude[k] = counts[binsPerSide + k] + counts[binsPerSide - 1 - k];
-        }
-        return magnitude;
-    }
-
-    /** True when values of both signs carry weight, so a symmetric grid must spend levels on each side. */
-    public boolean twoSided() {
-        long negative = Arrays.stream(counts, 0, binsPerSide).sum();
-        return min < 0 && max > 0 && negative > 0 && negative < total;
-    }
-
     /** Merges another histogram of the same geometry (statistics collected in parallel). */
     public void merge(Histogram other) {
         if (other.limit != limit || other.binsPerSide != binsPerSide) {
@@ -133,5 +125,6 @@ public final class Histogram {
         min = Math.min(min, other.min);
         max = Math.max(max, other.max);
         total += other.total;
+        zeros += other.zeros;
     }
 }
