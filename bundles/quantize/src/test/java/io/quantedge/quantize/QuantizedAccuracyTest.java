@@ -56,25 +56,26 @@ class QuantizedAccuracyTest {
         assertEquals(0.899, fp32Accuracy, 1e-9, "the FP32 accuracy tests/models/README.md quotes for the 1,000 images");
     }
 
-    @ParameterizedTest(name = "{0} bias correction {1}")
+    @ParameterizedTest(name = "{0} {1} bias correction {2}")
     @CsvSource({
-        // calibrator, bias correction, max top-1 drop (points), min agreement with FP32
-        "minmax,     false, 0.3, 0.990",
-        "percentile, false, 0.6, 0.990",
-        "percentile, true,  0.4, 0.993",
-        "entropy,    false, 0.3, 0.970",
-        "mse,        false, 0.4, 0.990",
+        // calibrator, weights, bias correction, max top-1 drop (points), min agreement with FP32
+        "minmax,     PER_CHANNEL, false, 0.3, 0.990",
+        "percentile, PER_CHANNEL, false, 0.6, 0.990",
+        "percentile, PER_CHANNEL, true,  0.4, 0.993",
+        "entropy,    PER_CHANNEL, false, 0.3, 0.970",
+        "mse,        PER_CHANNEL, false, 0.4, 0.990",
+        "minmax,     PER_TENSOR,  false, 0.5, 0.985",
     })
-    void perChannelW8A8StaysCloseToFp32AndOnnxRuntimeAgrees(String calibrator, boolean biasCorrection,
-                                                            double maxDropPoints, double minAgreement) throws Exception {
-        QuantizeOptions options = QuantizeOptions.defaults()
+    void w8a8StaysCloseToFp32AndOnnxRuntimeAgrees(String calibrator, Granularity weights, boolean biasCorrection,
+                                                  double maxDropPoints, double minAgreement) throws Exception {
+        QuantizeOptions options = QuantizeOptions.defaults().withWeights(weights)
                 .withCalibrator(Calibrators.named(calibrator, 99.99)).withBiasCorrection(biasCorrection);
         QuantizationResult result = new Quantizer(engine).quantize(fp32, calibration,
-                new W8A8Static(Granularity.PER_CHANNEL), options, Progress.NONE);
+                new W8A8Static(weights), options, Progress.NONE);
         assertEquals(2, result.foldedBatchNorms().size(), "both BatchNormalization nodes folded");
         assertEquals(4, result.layers().size(), "2 Conv + 2 Gemm quantized");
         assertTrue(result.notes().isEmpty(), result.notes().toString());
-        Path file = dir.resolve(calibrator + "-" + biasCorrection + ".onnx");
+        Path file = dir.resolve(calibrator + "-" + weights + "-" + biasCorrection + ".onnx");
         OnnxModelWriter.write(result.graph(), file);
 
         float[] ours;
@@ -92,8 +93,8 @@ class QuantizedAccuracyTest {
         int[] ortTop1 = Comparison.top1(ort, 10);
         double accuracy = Comparison.accuracy(top1, labels);
         double agreement = Comparison.agreement(top1, fp32Top1);
-        System.out.printf("W8A8 per-channel %-10s bias correction %-5s: FP32 %.4f INT8 %.4f drop %+.1f pt agreement %.4f"
-                + " ORT %.4f ours=ORT %.4f size %.3fx%n", calibrator, biasCorrection, fp32Accuracy, accuracy,
+        System.out.printf("W8A8 %s %-10s bias correction %-5s: FP32 %.4f INT8 %.4f drop %+.1f pt agreement %.4f"
+                + " ORT %.4f ours=ORT %.4f size %.3fx%n", weights, calibrator, biasCorrection, fp32Accuracy, accuracy,
                 100 * (fp32Accuracy - accuracy), agreement, Comparison.accuracy(ortTop1, labels),
                 Comparison.agreement(top1, ortTop1), (double) fp32.initializerBytes() / result.graph().initializerBytes());
 
