@@ -48,6 +48,17 @@ public final class W8A8Static implements Scheme {
     /** Ops that carry no float data, not worth a note. */
     private static final Set<String> NOT_DATA = Set.of("Constant", "Shape", "Size", "ConstantOfShape");
 
+    /**
+     * Default-domain ops whose first output is not of their first input's type; every other
+     * default-domain op with a float first input is taken to give a float first output, so the
+     * activations after a float op quantization does not touch (Softmax, LayerNormalization) are
+     * still known to be float.
+     */
+    private static final Set<String> TYPE_CHANGING = Set.of("Shape", "Size", "Cast", "CastLike", "ArgMax", "ArgMin",
+            "QuantizeLinear", "DynamicQuantizeLinear", "NonZero", "Equal", "Greater", "GreaterOrEqual", "Less",
+            "LessOrEqual", "Not", "And", "Or", "Xor", "IsNaN", "IsInf", "ConstantOfShape", "MatMulInteger",
+            "ConvInteger", "QLinearConv", "QLinearMatMul", "EyeLike", "OneHot", "Range", "If", "Loop", "Scan");
+
     private final Granularity granularity;
 
     public W8A8Static(Granularity granularity) {
@@ -109,6 +120,9 @@ public final class W8A8Static implements Scheme {
                 String data = node.input(0).orElse("");
                 boolean floatData = floats.contains(data);
                 if (!known || !floatData) {
+                    if (floatData && node.domain().isEmpty() && !TYPE_CHANGING.contains(op) && !node.outputs().isEmpty()) {
+                        floats.add(node.outputs().get(0));
+                    }
                     if (!NOT_DATA.contains(op) && node.inputs().stream().anyMatch(floats::contains)) {
                         plan.notes.add(node.qualifiedOpType() + " '" + node.name() + "' left in float: "
                                 + (known ? "its input is not a float activation" : "W8A8 has no quantized form of "
