@@ -127,7 +127,8 @@ public class GatewayBundlesIT {
         Set<String> names = Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName).collect(Collectors.toSet());
         for (String expected : List.of("io.quantedge.api", "io.quantedge.config", "io.quantedge.logconsole",
                 "io.quantedge.broker", "io.quantedge.mqtt",
-                "io.quantedge.modelpackage", "io.quantedge.modelstore", "io.quantedge.serving", "com.google.gson",
+                "io.quantedge.modelpackage", "io.quantedge.modelstore", "io.quantedge.serving", "io.quantedge.quantize",
+                "com.google.gson",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall")) {
             assertTrue(expected + " is missing from " + names, names.contains(expected));
         }
@@ -146,7 +147,9 @@ public class GatewayBundlesIT {
                 "io.quantedge.mqtt.CommandDispatcher", "io.quantedge.mqtt.StatusCommand",
                 "io.quantedge.modelpackage.ModelPackagesComponent", "io.quantedge.modelstore.ModelStoreComponent",
                 "io.quantedge.modelpackage.cli.KeygenCommand", "io.quantedge.modelpackage.cli.PackageCommand",
-                "io.quantedge.modelpackage.cli.VerifyCommand", "io.quantedge.serving.GatewayModelServer")));
+                "io.quantedge.modelpackage.cli.VerifyCommand", "io.quantedge.serving.GatewayModelServer",
+                "io.quantedge.quantize.FileQuantizer", "io.quantedge.quantize.cli.QuantizeCommand",
+                "io.quantedge.quantize.cli.EvalCommand")));
         for (ComponentDescriptionDTO description : descriptions) {
             assertTrue(description.name + " is disabled", componentRuntime.isComponentEnabled(description));
             Collection<ComponentConfigurationDTO> configurations =
