@@ -86,6 +86,8 @@ public final class PipelineComponent implements RunningPipeline {
                     }
                 });
         worker.start();
+        log.info("Pipeline {} waits for sensor '{}' and model '{}'", settings.name(), settings.sensor(),
+                settings.model());
         this.sensors = new ServiceTracker<>(context, sensorFilter(settings.sensor()), null) {
             @Override
             public SensorAdapter addingService(ServiceReference<SensorAdapter> reference) {
@@ -105,8 +107,6 @@ public final class PipelineComponent implements RunningPipeline {
             }
         };
         sensors.open();
-        log.info("Pipeline {} waits for sensor '{}' and model '{}'", settings.name(), settings.sensor(),
-                settings.model());
     }
 
     private static Filter sensorFilter(String sensorId) {

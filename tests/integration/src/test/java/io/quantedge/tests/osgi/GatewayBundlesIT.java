@@ -128,6 +128,7 @@ public class GatewayBundlesIT {
         for (String expected : List.of("io.quantedge.api", "io.quantedge.config", "io.quantedge.logconsole",
                 "io.quantedge.broker", "io.quantedge.mqtt",
                 "io.quantedge.modelpackage", "io.quantedge.modelstore", "io.quantedge.serving", "com.google.gson",
+                "io.quantedge.pipeline", "io.quantedge.sensor.synthetic",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall")) {
             assertTrue(expected + " is missing from " + names, names.contains(expected));
         }
@@ -146,7 +147,9 @@ public class GatewayBundlesIT {
                 "io.quantedge.mqtt.CommandDispatcher", "io.quantedge.mqtt.StatusCommand",
                 "io.quantedge.modelpackage.ModelPackagesComponent", "io.quantedge.modelstore.ModelStoreComponent",
                 "io.quantedge.modelpackage.cli.KeygenCommand", "io.quantedge.modelpackage.cli.PackageCommand",
-                "io.quantedge.modelpackage.cli.VerifyCommand", "io.quantedge.serving.GatewayModelServer")));
+                "io.quantedge.modelpackage.cli.VerifyCommand", "io.quantedge.serving.GatewayModelServer",
+                "io.quantedge.serving.ModelSeedComponent", "io.quantedge.pipeline.PipelineComponent",
+                "io.quantedge.pipeline.MetricsPublisher", "io.quantedge.sensor.synthetic.SyntheticSensor")));
         for (ComponentDescriptionDTO description : descriptions) {
             assertTrue(description.name + " is disabled", componentRuntime.isComponentEnabled(description));
             Collection<ComponentConfigurationDTO> configurations =
