@@ -179,7 +179,13 @@ public class GatewayBundlesIT {
         ComponentDescriptionDTO writer = componentRuntime.getComponentDescriptionDTOs().stream()
                 .filter(d -> d.name.equals("io.quantedge.logconsole.ConsoleLogWriter"))
                 .findFirst().orElseThrow();
+        // SCR reconfigures the writer a moment after ConfigAdmin has the configuration: wait for that.
+        long deadline = System.currentTimeMillis() + 10_000;
         ComponentConfigurationDTO active = awaitConfigurations(writer, 10_000).iterator().next();
+        while (active.properties.get("quantedge.config.file") == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            active = awaitConfigurations(writer, 10_000).iterator().next();
+        }
         assertEquals("INFO", active.properties.get("level"));
         assertNotNull(active.properties.get("quantedge.config.file"));
     }
@@ -228,11 +234,15 @@ public class GatewayBundlesIT {
             assertTrue(staged.path().startsWith(Path.of(context.getProperty("quantedge.data.dir"), "models", name)));
 
             long deadline = System.currentTimeMillis() + 10_000;
-            while (heard.size() < 3 && System.currentTimeMillis() < deadline) {
+            // Only this model's events: the shipped demo seeds a model of its own into the same store.
+            List<ModelStoreEvent.Type> ours = List.of();
+            while (ours.size() < 3 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
+                ours = heard.stream().filter(e -> e.model().name().equals(name)).map(ModelStoreEvent::type)
+                        .collect(Collectors.toList());
             }
             assertEquals(List.of(ModelStoreEvent.Type.STAGED, ModelStoreEvent.Type.VALIDATED,
-                    ModelStoreEvent.Type.ACTIVATED), heard.stream().map(ModelStoreEvent::type).collect(Collectors.toList()));
+                    ModelStoreEvent.Type.ACTIVATED), ours);
             try (Model loaded = inferenceEngine.load(active.path())) {
                 assertEquals("input", loaded.inputs().get(0).name());
             }
