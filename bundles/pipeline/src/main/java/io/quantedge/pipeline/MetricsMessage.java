@@ -39,6 +39,7 @@ final class MetricsMessage {
             o.addProperty("processed", p.processed());
             o.addProperty("dropped", p.dropped());
             o.addProperty("droppedInInterval", p.dropped() - before[1]);
+            o.addProperty("unserved", p.unserved());
             o.addProperty("badFrames", p.badFrames());
             o.addProperty("errors", p.errors());
             o.addProperty("published", p.published());

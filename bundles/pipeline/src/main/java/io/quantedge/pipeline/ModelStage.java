@@ -63,7 +63,7 @@ final class ModelStage {
         this.detections = new DetectionDecoder(postprocessing.scoreThreshold(), postprocessing.iouThreshold(),
                 settings.maxDetections(), labels);
         this.windowShape = Shape.of(inputSpec.dims().stream().mapToInt(d -> d == TensorSpec.DYNAMIC ? 1 : d).toArray());
-        this.window = inputSpec.type() == DataType.FP32 && image == null
+        this.window = inputSpec.type() == DataType.FP32
                 ? ByteBuffer.allocate(Math.toIntExact(windowShape.elementCount() * 4)).order(ByteOrder.LITTLE_ENDIAN)
                 : null;
     }
@@ -94,6 +94,7 @@ final class ModelStage {
         List<String> labels = !settings.labels().isEmpty() ? settings.labels() : manifestLabels;
 
         ImagePreprocessor image = null;
+        // Anomaly models usually take numeric windows; a rank-4 input takes images as well.
         boolean imageInput = post.kind() != Postprocessing.Kind.ANOMALY || input.rank() == 4;
         if (imageInput) {
             ImageSettings imageSettings = settings.image(input.dims(),

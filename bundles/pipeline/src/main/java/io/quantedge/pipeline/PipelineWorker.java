@@ -67,6 +67,7 @@ final class PipelineWorker implements FrameListener {
 
     // Written by the worker thread only; read by metrics and summaries.
     private volatile long processed;
+    private volatile long unserved;
     private volatile long badFrames;
     private volatile long errors;
     private volatile long published;
@@ -125,7 +126,7 @@ final class PipelineWorker implements FrameListener {
 
     PipelineSnapshot snapshot() {
         return new PipelineSnapshot(settings.name(), settings.sensor(), settings.model(), servedVersion,
-                queue.offered(), processed, queue.dropped(), badFrames, errors, published, queue.size(),
+                queue.offered(), processed, queue.dropped(), unserved, badFrames, errors, published, queue.size(),
                 queue.capacity(), latency.percentile(50), latency.percentile(99), modelLatency.percentile(50),
                 modelLatency.percentile(99), labelled, correct, modelBytes);
     }
@@ -150,9 +151,9 @@ final class PipelineWorker implements FrameListener {
     private void process(Arrival arrival) {
         Optional<ServedModel> served = server.served(settings.model());
         if (served.isEmpty()) {
-            errors++;
+            unserved++;
             warn("Pipeline " + settings.name() + ": model '" + settings.model() + "' is not served (yet); frames are "
-                    + "counted as errors until it is");
+                    + "counted as unserved until it is");
             return;
         }
         ModelStage current = stageFor(served.get());
@@ -280,6 +281,9 @@ final class PipelineWorker implements FrameListener {
         }
         line.append(", dropped ").append(queue.dropped()).append(", bad ").append(badFrames).append(", errors ")
                 .append(errors);
+        if (unserved > 0) {
+            line.append(", before the model was served ").append(unserved);
+        }
         events.info(line.toString());
         summaryProcessed = done;
         summaryLabelled = seen;

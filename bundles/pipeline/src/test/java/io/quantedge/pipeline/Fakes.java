@@ -55,13 +55,24 @@ final class Fakes {
     static final class Server implements ModelServer {
         volatile String version = "1";
         volatile Function<float[], float[]> model;
+        private final TensorSpec input;
 
         Server(Function<float[], float[]> model) {
+            this(model, TensorSpec.of("x", DataType.FP32, 1, 1, 2, 2));
+        }
+
+        /** With another input "x", for numeric windows. */
+        Server(Function<float[], float[]> model, TensorSpec input) {
             this.model = model;
+            this.input = input;
         }
 
         static ModelReport report() {
-            return new ModelReport("m", List.of(TensorSpec.of("x", DataType.FP32, 1, 1, 2, 2)),
+            return report(TensorSpec.of("x", DataType.FP32, 1, 1, 2, 2));
+        }
+
+        static ModelReport report(TensorSpec input) {
+            return new ModelReport("m", List.of(input),
                     List.of(TensorSpec.of("y", DataType.FP32, 1, 3)), Map.of(), List.of(
                     new ModelReport.NodeReport("n0", "Gemm", "vector", false)), List.of(), List.of(), 0, 100, 16);
         }
@@ -74,7 +85,7 @@ final class Fakes {
         @Override
         public Optional<ServedModel> served(String name) {
             return name.equals("m") ? Optional.of(new ServedModel("m", version, "00", 1, Instant.EPOCH,
-                    Optional.empty(), report())) : Optional.empty();
+                    Optional.empty(), report(input))) : Optional.empty();
         }
 
         @Override

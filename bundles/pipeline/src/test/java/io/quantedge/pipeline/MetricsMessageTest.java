@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class MetricsMessageTest {
 
     private static PipelineSnapshot snapshot(long processed, long dropped) {
-        return new PipelineSnapshot("door", "cam-1", "m", "3", processed + dropped, processed, dropped, 1, 2,
+        return new PipelineSnapshot("door", "cam-1", "m", "3", processed + dropped, processed, dropped, 0, 1, 2,
                 processed, 3, 4, 1.5, 9.25, 1.0, 2.0, 10, 9, 1000);
     }
 

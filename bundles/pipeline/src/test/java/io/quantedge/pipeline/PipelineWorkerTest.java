@@ -217,4 +217,35 @@ class PipelineWorkerTest {
             worker.stop();
         }
     }
+
+    @Test
+    void numericWindowsGetAnAnomalyScoreAndOnlyFindingsArePublished() throws Exception {
+        // An autoencoder that reconstructs nothing: the score is the window's mean square.
+        Fakes.Server server = new Fakes.Server(x -> new float[x.length],
+                io.quantedge.api.tensor.TensorSpec.of("x", io.quantedge.api.tensor.DataType.FP32, 1, 4));
+        List<InferenceResult> results = Collections.synchronizedList(new ArrayList<>());
+        PipelineWorker worker = new PipelineWorker(settings(Map.of("summarySeconds", 0, "postprocessing", "anomaly",
+                "scoreThreshold", 5.0, "publish", "finding")), server, (m, v) -> Optional.empty(), results::add,
+                () -> "gw", QUIET);
+        worker.start();
+        try {
+            worker.onFrame(window(0, 1, 2, 3, 4));   // (1 + 4 + 9 + 16) / 4 = 7.5: a finding
+            worker.onFrame(window(1, 0, 0, 0, 1));   // 0.25: not published
+            worker.onFrame(window(2, 1, 2));         // two readings for a four-reading input: a bad frame
+            awaitProcessed(worker, 3);
+            assertEquals(1, results.size());
+            assertEquals(7.5, results.get(0).anomalyScore().getAsDouble(), 1e-9);
+            assertEquals(1, worker.snapshot().badFrames());
+        } finally {
+            worker.stop();
+        }
+    }
+
+    private static io.quantedge.api.sensor.Frame window(long sequence, float... values) {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(values.length * 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        bytes.asFloatBuffer().put(values);
+        return new io.quantedge.api.sensor.Frame("wave", sequence, java.time.Instant.EPOCH,
+                io.quantedge.api.sensor.Frame.FLOAT32, bytes, Map.of());
+    }
 }
