@@ -19,7 +19,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The default demo on the assembled distribution, with the shipped configuration: the seed
  * package installs the INT8 Fashion-MNIST classifier into an empty store, the synthetic camera
- * replays the project's 1,000 test images once, and the pipeline classifies them. Its accuracy
+ * replays the project's 1,000 test images once, and the pipeline classifies them, preprocessing
+ * them as the package's manifest says (the pipeline's configuration names only the sensor and the
+ * model). Its accuracy
  * against the images' labels must be that of the model: tests/models/metrics.json gives 0.899
  * for cnn_qdq_per_channel.onnx on these 1,000 images (numpy reference of the ONNX graph). The
  * gateway's integer kernels may round a few borderline images differently, so the bound is 2
@@ -51,7 +53,8 @@ class DemoPipelineProcessTest {
         Path pipeline = config.resolve("io.quantedge.pipeline~demo.cfg.json");
         // Room for every frame, so none is dropped even on a loaded machine; the summary every second.
         Files.writeString(pipeline, Files.readString(pipeline).replace("\"summarySeconds\": 5",
-                "\"summarySeconds\": 1, \"queueCapacity\": 1000"));
+                "\"summarySeconds\": 1").replace("\"queueCapacity\": 4", "\"queueCapacity\": 1000"));
+        assertTrue(Files.readString(pipeline).contains("\"queueCapacity\": 1000"), Files.readString(pipeline));
         Files.writeString(config.resolve("io.quantedge.metrics.cfg.json"), "{\"intervalSeconds\": 1}\n");
         Path mqtt = config.resolve("io.quantedge.mqtt.cfg.json");
         Files.writeString(mqtt, Files.readString(mqtt).replace("\"gatewayId\": \"\"", "\"gatewayId\": \"gw-demo\""));
@@ -63,6 +66,9 @@ class DemoPipelineProcessTest {
             gateway.awaitLine(line -> line.contains("MQTT: connected"), WITHIN);
             Files.move(held, camera);
 
+            // The shipped pipeline names only its sensor and model: preprocessing, labels and top-k are the package's.
+            gateway.awaitLine(line -> line.contains("Pipeline demo: sensor demo-camera -> model fashion-mnist 1 "
+                    + "(classification, with its package manifest)"), WITHIN);
             String summary = gateway.awaitLine(line -> SUMMARY.matcher(line).find(), WITHIN);
             Matcher m = SUMMARY.matcher(summary);
             assertTrue(m.find());
