@@ -41,15 +41,20 @@ public final class Mosquitto implements AutoCloseable {
     }
 
     /** A broker with extra configuration lines (TLS, say), started. */
-    static Mosquitto start(Path dir, List<String> extraLines) throws Exception {
+    public static Mosquitto start(Path dir, List<String> extraLines) throws Exception {
         Mosquitto broker = new Mosquitto(dir, freePort(), extraLines);
         broker.start();
         return broker;
     }
 
     /** A broker on a free port, not started yet. */
-    static Mosquitto notStarted(Path dir) throws IOException {
+    public static Mosquitto notStarted(Path dir) throws IOException {
         return new Mosquitto(dir, freePort(), List.of());
+    }
+
+    /** The broker's log (what it said about connections, disconnections and protocol errors). */
+    public String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
     }
 
     public String uri() {
@@ -61,7 +66,7 @@ public final class Mosquitto implements AutoCloseable {
             throw new IllegalStateException(BINARY + " is missing: apt-get install -y mosquitto mosquitto-clients");
         }
         process = new ProcessBuilder(BINARY.toString(), "-c", config.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
@@ -75,6 +80,15 @@ public final class Mosquitto implements AutoCloseable {
             }
         }
         throw new IllegalStateException("mosquitto did not listen on " + port + ": " + Files.readString(log));
+    }
+
+    /** Stops the broker as its service manager would (SIGTERM): it closes connections and saves what it persists. */
+    public void stop() throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            process.waitFor();
+            process = null;
+        }
     }
 
     /** Kills the broker at once, as a crash or a cut cable would. */

@@ -126,7 +126,7 @@ public class GatewayBundlesIT {
         assertTrue("bundles not active: " + notActive, notActive.isEmpty());
         Set<String> names = Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName).collect(Collectors.toSet());
         for (String expected : List.of("io.quantedge.api", "io.quantedge.config", "io.quantedge.logconsole",
-                "io.quantedge.broker", "io.quantedge.mqtt",
+                "io.quantedge.broker", "io.quantedge.mqtt", "io.quantedge.results",
                 "io.quantedge.modelpackage", "io.quantedge.modelstore", "io.quantedge.serving", "com.google.gson",
                 "io.quantedge.pipeline", "io.quantedge.sensor.synthetic",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall")) {
@@ -149,7 +149,8 @@ public class GatewayBundlesIT {
                 "io.quantedge.modelpackage.cli.KeygenCommand", "io.quantedge.modelpackage.cli.PackageCommand",
                 "io.quantedge.modelpackage.cli.VerifyCommand", "io.quantedge.serving.GatewayModelServer",
                 "io.quantedge.serving.ModelSeedComponent", "io.quantedge.pipeline.PipelineComponent",
-                "io.quantedge.pipeline.MetricsPublisher", "io.quantedge.sensor.synthetic.SyntheticSensor")));
+                "io.quantedge.pipeline.MetricsPublisher", "io.quantedge.sensor.synthetic.SyntheticSensor",
+                "io.quantedge.results.MqttResultPublisher")));
         for (ComponentDescriptionDTO description : descriptions) {
             assertTrue(description.name + " is disabled", componentRuntime.isComponentEnabled(description));
             Collection<ComponentConfigurationDTO> configurations =
