@@ -123,11 +123,18 @@ final class ModelStage {
                         + "'; it has " + specs.stream().map(TensorSpec::name).toList()));
     }
 
-    /** The backend running most of the model's nodes: the one a result names. */
+    /** What the engine reports for nodes it computes itself, with no kernel backend. */
+    static final String ENGINE = "engine";
+
+    /**
+     * The kernel backend a result names: the one running most of the model's nodes that a
+     * backend runs (the heavy math), else "engine" when the engine computes everything itself.
+     */
     static String mainBackend(ModelReport report) {
-        Map<String, Long> counts = report.nodes().stream().collect(Collectors.groupingBy(ModelReport.NodeReport::backend,
-                TreeMap::new, Collectors.counting()));
-        return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse("");
+        Map<String, Long> counts = report.nodes().stream().map(ModelReport.NodeReport::backend)
+                .filter(b -> !b.equals(ENGINE))
+                .collect(Collectors.groupingBy(b -> b, TreeMap::new, Collectors.counting()));
+        return counts.entrySet().stream().max(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(ENGINE);
     }
 
     String version() {

@@ -27,7 +27,7 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -52,19 +52,27 @@ public final class PipelineComponent implements RunningPipeline {
     private final ServiceTracker<SensorAdapter, SensorAdapter> sensors;
     private final String host;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ModelStore store;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ResultPublisher publisher;
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile GatewayConnection connection;
+    // Constructor parameters, not dynamic fields: SCR sets fields only after the constructor has
+    // returned, and by then the sensor may have delivered frames, bound the model without its
+    // manifest, or produced results with no publisher to take them. Greedy: a store, publisher or
+    // connection that appears later restarts the pipeline with it.
+    private final ModelStore store;
+    private final ResultPublisher publisher;
+    private final GatewayConnection connection;
 
     @Activate
-    public PipelineComponent(@Reference ModelServer server, @Reference LoggerFactory loggers, PipelineOptions options,
-                             BundleContext context) {
+    public PipelineComponent(@Reference ModelServer server, @Reference LoggerFactory loggers,
+                             @Reference(cardinality = ReferenceCardinality.OPTIONAL,
+                                     policyOption = ReferencePolicyOption.GREEDY) ModelStore store,
+                             @Reference(cardinality = ReferenceCardinality.OPTIONAL,
+                                     policyOption = ReferencePolicyOption.GREEDY) ResultPublisher publisher,
+                             @Reference(cardinality = ReferenceCardinality.OPTIONAL,
+                                     policyOption = ReferencePolicyOption.GREEDY) GatewayConnection connection,
+                             PipelineOptions options, BundleContext context) {
         this.log = loggers.getLogger(PipelineComponent.class);
+        this.store = store;
+        this.publisher = publisher;
+        this.connection = connection;
         PipelineSettings settings;
         try {
             settings = PipelineSettings.parse(options);
@@ -86,8 +94,8 @@ public final class PipelineComponent implements RunningPipeline {
                     }
                 });
         worker.start();
-        log.info("Pipeline {} waits for sensor '{}' and model '{}'", settings.name(), settings.sensor(),
-                settings.model());
+        log.info("Pipeline {} waits for sensor '{}' and model '{}'{}", settings.name(), settings.sensor(),
+                settings.model(), publisher == null ? " (no result publisher: results are counted, not sent)" : "");
         this.sensors = new ServiceTracker<>(context, sensorFilter(settings.sensor()), null) {
             @Override
             public SensorAdapter addingService(ServiceReference<SensorAdapter> reference) {
@@ -125,15 +133,13 @@ public final class PipelineComponent implements RunningPipeline {
     }
 
     private void publish(InferenceResult result) {
-        ResultPublisher current = publisher;
-        if (current != null) {
-            current.publish(result);
+        if (publisher != null) {
+            publisher.publish(result);
         }
     }
 
     private String gatewayId() {
-        GatewayConnection current = connection;
-        return current != null ? current.gatewayId() : host;
+        return connection != null ? connection.gatewayId() : host;
     }
 
     private static String hostName() {
@@ -145,12 +151,11 @@ public final class PipelineComponent implements RunningPipeline {
     }
 
     private Optional<PipelineWorker.Described> describe(String model, String version) {
-        ModelStore current = store;
-        if (current == null) {
+        if (store == null) {
             return Optional.empty();
         }
         try {
-            VerifiedPackage contents = current.contents(model, version);
+            VerifiedPackage contents = store.contents(model, version);
             List<String> labels = List.of();
             for (OutputSpec output : contents.manifest().outputs()) {
                 if (output.labels().isPresent()) {

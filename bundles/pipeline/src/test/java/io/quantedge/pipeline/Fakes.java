@@ -74,7 +74,9 @@ final class Fakes {
         static ModelReport report(TensorSpec input) {
             return new ModelReport("m", List.of(input),
                     List.of(TensorSpec.of("y", DataType.FP32, 1, 3)), Map.of(), List.of(
-                    new ModelReport.NodeReport("n0", "Gemm", "vector", false)), List.of(), List.of(), 0, 100, 16);
+                    new ModelReport.NodeReport("n0", "Gemm", "vector", false),
+                    new ModelReport.NodeReport("n1", "Relu", "engine", false),
+                    new ModelReport.NodeReport("n2", "Add", "engine", false)), List.of(), List.of(), 0, 100, 16);
         }
 
         @Override

@@ -211,7 +211,7 @@ class PipelineWorkerTest {
                     io.quantedge.api.sensor.Frame.JPEG, java.nio.ByteBuffer.wrap(new byte[] {9, 9}), Map.of()));
             worker.onFrame(Fakes.gray(1, null, 0, 0, 0, 0));
             awaitProcessed(worker, 2);
-            assertEquals(1, worker.snapshot().badFrames());
+            assertEquals(1, worker.snapshot().badFrames(), worker.snapshot().toString());
             assertEquals(1, results.size());
         } finally {
             worker.stop();
