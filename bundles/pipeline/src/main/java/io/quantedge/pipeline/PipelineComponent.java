@@ -80,6 +80,7 @@ public final class PipelineComponent implements RunningPipeline {
             log.error("Pipeline configuration refused (CONFIG_INVALID): {}", e.getMessage());
             throw e;
         }
+        Filter sensorFilter = sensorFilter(settings.sensor());
         this.host = hostName();
         this.worker = new PipelineWorker(settings, server, this::describe, this::publish, this::gatewayId,
                 new PipelineWorker.Events() {
@@ -96,7 +97,7 @@ public final class PipelineComponent implements RunningPipeline {
         worker.start();
         log.info("Pipeline {} waits for sensor '{}' and model '{}'{}", settings.name(), settings.sensor(),
                 settings.model(), publisher == null ? " (no result publisher: results are counted, not sent)" : "");
-        this.sensors = new ServiceTracker<>(context, sensorFilter(settings.sensor()), null) {
+        this.sensors = new ServiceTracker<>(context, sensorFilter, null) {
             @Override
             public SensorAdapter addingService(ServiceReference<SensorAdapter> reference) {
                 SensorAdapter sensor = super.addingService(reference);
