@@ -8,6 +8,7 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -211,6 +212,40 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
             retained.remember(topic, payload, qos);
             return send(topic, message);
         }
+    }
+
+    @Override
+    public CompletableFuture<Void> publishConfirmed(String topic, byte[] payload, int qos, boolean retained) {
+        CompletableFuture<Void> outcome = new CompletableFuture<>();
+        if (!client.isConnected()) {
+            outcome.completeExceptionally(new IllegalStateException("not connected: not published on " + topic));
+            return outcome;
+        }
+        try {
+            client.publish(topic, new MqttMessage(payload, qos, retained, new MqttProperties()), null,
+                    new MqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken token) {
+                            // MQTT 5 brokers may refuse a message in the PUBACK (not authorised, quota exceeded).
+                            int[] codes = token.getReasonCodes();
+                            if (codes != null && codes.length > 0 && codes[0] >= 0x80) {
+                                outcome.completeExceptionally(new IllegalStateException("broker refused the message on "
+                                        + topic + " with reason code 0x" + Integer.toHexString(codes[0])));
+                            } else {
+                                outcome.complete(null);
+                            }
+                        }
+
+                        @Override
+                        public void onFailure(IMqttToken token, Throwable failure) {
+                            outcome.completeExceptionally(failure != null ? failure
+                                    : new IllegalStateException("not published on " + topic));
+                        }
+                    });
+        } catch (MqttException e) {
+            outcome.completeExceptionally(e);
+        }
+        return outcome;
     }
 
     @Override

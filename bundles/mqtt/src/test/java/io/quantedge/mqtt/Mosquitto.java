@@ -41,15 +41,20 @@ public final class Mosquitto implements AutoCloseable {
     }
 
     /** A broker with extra configuration lines (TLS, say), started. */
-    static Mosquitto start(Path dir, List<String> extraLines) throws Exception {
+    public static Mosquitto start(Path dir, List<String> extraLines) throws Exception {
         Mosquitto broker = new Mosquitto(dir, freePort(), extraLines);
         broker.start();
         return broker;
     }
 
     /** A broker on a free port, not started yet. */
-    static Mosquitto notStarted(Path dir) throws IOException {
+    public static Mosquitto notStarted(Path dir) throws IOException {
         return new Mosquitto(dir, freePort(), List.of());
+    }
+
+    /** The broker's log (what it said about connections, disconnections and protocol errors). */
+    public String log() throws IOException {
+        return Files.exists(log) ? Files.readString(log) : "";
     }
 
     public String uri() {
@@ -82,6 +87,15 @@ public final class Mosquitto implements AutoCloseable {
         Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).inheritIO().start();
         if (stop.waitFor() != 0) {
             throw new IllegalStateException("kill -STOP " + process.pid() + " failed");
+        }
+    }
+
+    /** Stops the broker as its service manager would (SIGTERM): it closes connections and saves what it persists. */
+    public void stop() throws InterruptedException {
+        if (process != null) {
+            process.destroy();
+            process.waitFor();
+            process = null;
         }
     }
 

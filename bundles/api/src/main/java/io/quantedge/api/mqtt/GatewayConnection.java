@@ -1,6 +1,7 @@
 package io.quantedge.api.mqtt;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -33,6 +34,18 @@ public interface GatewayConnection {
      * empty retained payload clears the topic on the broker and here.
      */
     boolean publish(String topic, byte[] payload, int qos, boolean retained);
+
+    /**
+     * Like {@link #publish}, and says how it ended: the future completes when the broker has
+     * acknowledged the message (QoS 1) or it has been written to the network (QoS 0), and fails when
+     * the connection is down or the send fails. It may stay pending across a reconnect (the client
+     * resends unacknowledged QoS 1 messages), so callers that need an answer put their own time limit on it.
+     * Connections that cannot tell complete it as soon as the message is taken.
+     */
+    default CompletableFuture<Void> publishConfirmed(String topic, byte[] payload, int qos, boolean retained) {
+        return publish(topic, payload, qos, retained) ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.failedFuture(new IllegalStateException("not connected: not published on " + topic));
+    }
 
     /**
      * Answers a request: publishes {@code payload} (QoS 1) to the request's response topic with its

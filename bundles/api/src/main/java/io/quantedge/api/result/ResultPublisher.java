@@ -10,4 +10,9 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface ResultPublisher {
 
     void publish(InferenceResult result);
+
+    /** What this publisher has done so far; publishers that count nothing answer {@link PublisherCounts#NONE}. */
+    default PublisherCounts counts() {
+        return PublisherCounts.NONE;
+    }
 }

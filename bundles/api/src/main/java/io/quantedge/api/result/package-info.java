@@ -1,6 +1,6 @@
 /** Inference results and the service that publishes them. */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.quantedge.api.result;
 
 import org.osgi.annotation.bundle.Export;

@@ -126,9 +126,9 @@ public class GatewayBundlesIT {
         assertTrue("bundles not active: " + notActive, notActive.isEmpty());
         Set<String> names = Arrays.stream(context.getBundles()).map(Bundle::getSymbolicName).collect(Collectors.toSet());
         for (String expected : List.of("io.quantedge.api", "io.quantedge.config", "io.quantedge.logconsole",
-                "io.quantedge.broker", "io.quantedge.mqtt",
-                "io.quantedge.modelpackage", "io.quantedge.modelstore", "io.quantedge.serving", "io.quantedge.quantize",
-                "com.google.gson",
+                "io.quantedge.broker", "io.quantedge.mqtt", "io.quantedge.results",
+                "io.quantedge.modelpackage", "io.quantedge.modelstore", "io.quantedge.serving", "com.google.gson",
+                "io.quantedge.pipeline", "io.quantedge.sensor.synthetic", "io.quantedge.quantize",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall")) {
             assertTrue(expected + " is missing from " + names, names.contains(expected));
         }
@@ -148,8 +148,10 @@ public class GatewayBundlesIT {
                 "io.quantedge.modelpackage.ModelPackagesComponent", "io.quantedge.modelstore.ModelStoreComponent",
                 "io.quantedge.modelpackage.cli.KeygenCommand", "io.quantedge.modelpackage.cli.PackageCommand",
                 "io.quantedge.modelpackage.cli.VerifyCommand", "io.quantedge.serving.GatewayModelServer",
-                "io.quantedge.quantize.FileQuantizer", "io.quantedge.quantize.cli.QuantizeCommand",
-                "io.quantedge.quantize.cli.EvalCommand")));
+                "io.quantedge.serving.ModelSeedComponent", "io.quantedge.pipeline.PipelineComponent",
+                "io.quantedge.pipeline.MetricsPublisher", "io.quantedge.sensor.synthetic.SyntheticSensor",
+                "io.quantedge.results.MqttResultPublisher", "io.quantedge.quantize.FileQuantizer",
+                "io.quantedge.quantize.cli.QuantizeCommand", "io.quantedge.quantize.cli.EvalCommand")));
         for (ComponentDescriptionDTO description : descriptions) {
             assertTrue(description.name + " is disabled", componentRuntime.isComponentEnabled(description));
             Collection<ComponentConfigurationDTO> configurations =
@@ -179,7 +181,13 @@ public class GatewayBundlesIT {
         ComponentDescriptionDTO writer = componentRuntime.getComponentDescriptionDTOs().stream()
                 .filter(d -> d.name.equals("io.quantedge.logconsole.ConsoleLogWriter"))
                 .findFirst().orElseThrow();
+        // SCR reconfigures the writer a moment after ConfigAdmin has the configuration: wait for that.
+        long deadline = System.currentTimeMillis() + 10_000;
         ComponentConfigurationDTO active = awaitConfigurations(writer, 10_000).iterator().next();
+        while (active.properties.get("quantedge.config.file") == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            active = awaitConfigurations(writer, 10_000).iterator().next();
+        }
         assertEquals("INFO", active.properties.get("level"));
         assertNotNull(active.properties.get("quantedge.config.file"));
     }
@@ -228,11 +236,15 @@ public class GatewayBundlesIT {
             assertTrue(staged.path().startsWith(Path.of(context.getProperty("quantedge.data.dir"), "models", name)));
 
             long deadline = System.currentTimeMillis() + 10_000;
-            while (heard.size() < 3 && System.currentTimeMillis() < deadline) {
+            // Only this model's events: the shipped demo seeds a model of its own into the same store.
+            List<ModelStoreEvent.Type> ours = List.of();
+            while (ours.size() < 3 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
+                ours = heard.stream().filter(e -> e.model().name().equals(name)).map(ModelStoreEvent::type)
+                        .collect(Collectors.toList());
             }
             assertEquals(List.of(ModelStoreEvent.Type.STAGED, ModelStoreEvent.Type.VALIDATED,
-                    ModelStoreEvent.Type.ACTIVATED), heard.stream().map(ModelStoreEvent::type).collect(Collectors.toList()));
+                    ModelStoreEvent.Type.ACTIVATED), ours);
             try (Model loaded = inferenceEngine.load(active.path())) {
                 assertEquals("input", loaded.inputs().get(0).name());
             }
