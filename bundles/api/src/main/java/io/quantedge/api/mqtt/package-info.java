@@ -3,7 +3,7 @@
  * subscriptions that survive reconnects, and commands answered over MQTT 5 request/response.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.quantedge.api.mqtt;
 
 import org.osgi.annotation.bundle.Export;
