@@ -8,6 +8,7 @@ import io.quantedge.api.sensor.SensorStatistics;
 import io.quantedge.sensor.frames.BadImageException;
 import io.quantedge.sensor.frames.EncodedImage;
 import io.quantedge.sensor.frames.FrameOutlet;
+import io.quantedge.sensor.frames.SensorLoop;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -41,9 +42,7 @@ public final class MjpegCamera implements SensorAdapter {
     private final MjpegSettings settings;
     private final Logger log;
     private final FrameOutlet outlet;
-    private final Object lifecycle = new Object();
-    private Thread reader;
-    private volatile boolean running;
+    private final SensorLoop loop;
     private volatile HttpURLConnection connection;
 
     @Activate
@@ -56,6 +55,8 @@ public final class MjpegCamera implements SensorAdapter {
         this.settings = settings;
         this.log = log;
         this.outlet = new FrameOutlet(settings.sensorId());
+        this.loop = new SensorLoop(outlet, "quantedge-sensor-mjpeg-" + settings.sensorId(), this::run,
+                this::disconnect, settings.readTimeout().plusSeconds(1));
     }
 
     @Override
@@ -65,40 +66,24 @@ public final class MjpegCamera implements SensorAdapter {
 
     @Override
     public void start(FrameListener listener) {
-        synchronized (lifecycle) {
-            outlet.attach(listener);
-            if (reader == null) {
-                running = true;
-                reader = new Thread(this::run, "quantedge-sensor-mjpeg-" + settings.sensorId());
-                reader.setDaemon(true);
-                reader.start();
-                log.info("MJPEG camera {} started", settings);
-            }
+        if (loop.start(listener)) {
+            log.info("MJPEG camera {} started", settings);
         }
     }
 
     @Override
     @Deactivate
     public void stop() {
-        Thread stopping;
-        synchronized (lifecycle) {
-            stopping = reader;
-            reader = null;
-            running = false;
-        }
-        outlet.detach();
-        if (stopping != null) {
-            HttpURLConnection open = connection;
-            if (open != null) {
-                open.disconnect(); // unblocks a read under way
-            }
-            stopping.interrupt();
-            try {
-                stopping.join(settings.readTimeout().toMillis() + 1000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (loop.stop()) {
             log.info("MJPEG camera {} stopped: {}", settings.sensorId(), outlet.statistics());
+        }
+    }
+
+    /** Closes the connection under a read that may be blocked on it. */
+    private void disconnect() {
+        HttpURLConnection open = connection;
+        if (open != null) {
+            open.disconnect();
         }
     }
 
@@ -110,7 +95,7 @@ public final class MjpegCamera implements SensorAdapter {
     private void run() {
         FrameRateLimit rate = new FrameRateLimit(settings.maxFps());
         long delayMillis = settings.reconnectMin().toMillis();
-        while (running) {
+        while (loop.running()) {
             String problem;
             long before = outlet.statistics().delivered();
             try {
@@ -122,14 +107,12 @@ public final class MjpegCamera implements SensorAdapter {
             if (outlet.statistics().delivered() > before) {
                 delayMillis = settings.reconnectMin().toMillis(); // the camera worked: start the backoff again
             }
-            if (!running) {
+            if (!loop.running()) {
                 break;
             }
             outlet.reconnecting(problem);
             log.warn("MJPEG camera {}: {}; reconnecting in {} ms", settings.sensorId(), problem, delayMillis);
-            try {
-                Thread.sleep(delayMillis);
-            } catch (InterruptedException e) {
+            if (!loop.pause(delayMillis)) {
                 break;
             }
             delayMillis = Math.min(delayMillis * 2, settings.reconnectMax().toMillis());
@@ -165,7 +148,7 @@ public final class MjpegCamera implements SensorAdapter {
             try (InputStream in = http.getInputStream()) {
                 MultipartStream parts = new MultipartStream(in, boundary, settings.maxFrameBytes());
                 MultipartStream.Part part;
-                while (running && (part = parts.next()) != null) {
+                while (loop.running() && (part = parts.next()) != null) {
                     accept(part, rate);
                 }
             }

@@ -3,24 +3,20 @@ package io.quantedge.sensor.mjpeg;
 import static io.quantedge.api.sensor.SensorConfigurationException.require;
 
 import io.quantedge.api.sensor.SensorConfigurationException;
+import io.quantedge.sensor.frames.SensorId;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** A camera's configuration, checked: every value in range, the address one this adapter can open. */
 record MjpegSettings(String sensorId, URI url, Optional<String> authorization, double maxFps, Duration connectTimeout,
                      Duration readTimeout, Duration reconnectMin, Duration reconnectMax, int maxFrameBytes) {
 
-    static final Pattern SENSOR_ID = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-
     static MjpegSettings of(MjpegCameraOptions options) throws SensorConfigurationException {
-        String id = options.quantedge_sensor_id() == null ? "" : options.quantedge_sensor_id().trim();
-        require(SENSOR_ID.matcher(id).matches(), "quantedge.sensor.id '" + id
-                + "' must be 1 to 64 letters, digits, '.', '_' or '-'");
+        String id = SensorId.parse(options.quantedge_sensor_id());
         String address = options.url() == null ? "" : options.url().trim();
         URI url;
         try {

@@ -1,5 +1,7 @@
 package io.quantedge.sensor.mjpeg;
 
+import static io.quantedge.sensor.frames.TestFrames.await;
+import static io.quantedge.sensor.frames.TestFrames.bytes;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,12 +12,10 @@ import io.quantedge.api.sensor.SensorConfigurationException;
 import io.quantedge.api.sensor.SensorStatistics;
 import io.quantedge.sensor.frames.TestImages;
 import io.quantedge.sensor.frames.TestOptions;
-import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 class MjpegCameraTest {
@@ -183,21 +183,5 @@ class MjpegCameraTest {
                 .orElseThrow());
         assertTrue(MultipartStream.boundaryOf("image/jpeg").isEmpty());
         assertTrue(MultipartStream.boundaryOf("multipart/x-mixed-replace").isEmpty());
-    }
-
-    static byte[] bytes(ByteBuffer buffer) {
-        byte[] bytes = new byte[buffer.remaining()];
-        buffer.get(bytes);
-        return bytes;
-    }
-
-    static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + 20_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 }
