@@ -60,6 +60,8 @@ public final class SnapshotFolder implements SensorAdapter {
     static final String FACTORY_PID = "io.quantedge.sensor.folder";
     /** The attribute naming the file a frame came from. */
     static final String FILE = "file";
+    /** Fewer bytes than a JPEG or PNG signature and its first header. */
+    private static final int TOO_SHORT_TO_JUDGE = 16;
 
     /** What is known of a file not yet taken: how it looked, and since when. */
     private static final class Pending {
@@ -292,8 +294,10 @@ public final class SnapshotFolder implements SensorAdapter {
                 image = EncodedImage.inspect(data, data.length);
             } catch (BadImageException e) {
                 boolean settled = !firstSight;
-                boolean mayStillGrow = e.reason() == BadImageException.Reason.TRUNCATED
-                        && now - state.lastChange < settings.abandon().toNanos();
+                // An uploader may create the file and pause before its first bytes: too short to judge yet.
+                boolean unfinished = e.reason() == BadImageException.Reason.TRUNCATED
+                        || data.length < TOO_SHORT_TO_JUDGE;
+                boolean mayStillGrow = unfinished && now - state.lastChange < settings.abandon().toNanos();
                 if (settled && !mayStillGrow) {
                     entries.remove();
                     fail(name, stamp, e.getMessage(), processed);

@@ -89,10 +89,11 @@ class SnapshotFolderTest {
         folder.start(frames::add);
         try {
             for (int i = 0; i < 20; i++) {
-                writeAtomically("atomic-" + i + (i % 2 == 0 ? ".jpg" : ".png"), i % 2 == 0 ? JPEGS.get(i) : PNGS.get(i));
+                boolean jpeg = i % 2 == 0;
+                writeAtomically("atomic-" + i + (jpeg ? ".jpg" : ".png"), jpeg ? JPEGS.get(i) : PNGS.get(i));
             }
-            List<Thread> slow = List.of(writeSlowly("slow-0.jpg", JPEGS.get(100)), writeSlowly("slow-1.png", PNGS.get(1)),
-                    writeSlowly("slow-2.JPEG", JPEGS.get(102)));
+            List<Thread> slow = List.of(writeSlowly("slow-0.jpg", JPEGS.get(100)),
+                    writeSlowly("slow-1.png", PNGS.get(1)), writeSlowly("slow-2.JPEG", JPEGS.get(102)));
             for (int i = 0; i < 1000; i++) { // the burst: plain writes, some caught half written
                 String name = String.format("burst-%04d.jpg", i);
                 Files.write(temp.resolve("in").resolve(name), JPEGS.get(i));

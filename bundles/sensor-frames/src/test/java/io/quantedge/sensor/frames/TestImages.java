@@ -54,8 +54,9 @@ public final class TestImages {
             int offset = 10 + headerLength;
             for (int i = 0; i < count; i++) {
                 BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+                int pixels = width * height;
                 image.getRaster().setDataElements(0, 0, width, height,
-                        java.util.Arrays.copyOfRange(npy, offset + i * width * height, offset + (i + 1) * width * height));
+                        java.util.Arrays.copyOfRange(npy, offset + i * pixels, offset + (i + 1) * pixels));
                 images.add(image);
             }
             return images;

@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class MjpegCameraTest {
@@ -159,6 +160,34 @@ class MjpegCameraTest {
             }
             assertEquals(2, camera.statistics().rejected(), camera.statistics().toString());
             assertArrayEquals(JPEGS.get(1), bytes(frames.get(1).payload()));
+        }
+    }
+
+    @Test
+    void aStreamThatFallsSilentIsReconnectedAfterTheReadTimeout() throws Exception {
+        AtomicBoolean stalled = new AtomicBoolean();
+        AtomicBoolean reconnectedDuringStall = new AtomicBoolean();
+        MjpegServer.Script stalls = c -> {
+            c.part(JPEGS.get(0));
+            c.part(JPEGS.get(1));
+            stalled.set(true); // headers sent, connection open, nothing more: a hung camera
+            Thread.sleep(60_000);
+        };
+        MjpegServer.Script resumes = c -> {
+            reconnectedDuringStall.set(stalled.get());
+            c.part(JPEGS.get(2));
+            c.end();
+        };
+        try (MjpegServer server = new MjpegServer(List.of(stalls, resumes), null, null)) {
+            MjpegCamera camera = camera(server, Map.of("readTimeoutMillis", 400));
+            camera.start(frames::add);
+            try {
+                await(() -> frames.size() >= 3, "the frame after the stall");
+            } finally {
+                camera.stop();
+            }
+            assertTrue(reconnectedDuringStall.get(), "the camera waited for the server instead of timing out");
+            assertArrayEquals(JPEGS.get(2), bytes(frames.get(2).payload()));
         }
     }
 

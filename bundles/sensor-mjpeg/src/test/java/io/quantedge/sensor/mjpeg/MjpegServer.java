@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -67,6 +69,7 @@ final class MjpegServer implements AutoCloseable {
     }
 
     private final HttpServer server;
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
     private final List<Script> scripts;
     private final String expectedAuthorization;
     final AtomicInteger connections = new AtomicInteger();
@@ -78,6 +81,7 @@ final class MjpegServer implements AutoCloseable {
                 .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/video.mjpg", this::serve);
+        server.setExecutor(handlers); // a stalled connection must not hold up the next one
         server.start();
     }
 
@@ -118,5 +122,6 @@ final class MjpegServer implements AutoCloseable {
     @Override
     public void close() {
         server.stop(0);
+        handlers.shutdownNow();
     }
 }

@@ -29,7 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Devices publish with Mosquitto's own client to a real Mosquitto; the input receives through the gateway's connection. */
+/**
+ * Devices publish with Mosquitto's own client to a real Mosquitto; the input receives through the
+ * gateway's connection.
+ */
 class MqttInputTest {
 
     @TempDir

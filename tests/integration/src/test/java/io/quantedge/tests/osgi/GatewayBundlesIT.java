@@ -290,7 +290,8 @@ public class GatewayBundlesIT {
         Path drop = Files.createTempDirectory("quantedge-it-drop");
         Map<String, Map<String, Object>> sensors = Map.of(
                 "io.quantedge.sensor.folder", Map.of("quantedge.sensor.id", "it-folder", "directory", drop.toString(),
-                        "settleMillis", 200, "stateFile", drop.resolveSibling(drop.getFileName() + ".state").toString()),
+                        "settleMillis", 200,
+                        "stateFile", drop.resolveSibling(drop.getFileName() + ".state").toString()),
                 "io.quantedge.sensor.mjpeg", Map.of("quantedge.sensor.id", "it-mjpeg",
                         "url", "http://127.0.0.1:9/video.mjpg"),
                 "io.quantedge.sensor.mqtt", Map.of("quantedge.sensor.id", "it-mqtt", "topic", "it/camera"));
@@ -305,7 +306,8 @@ public class GatewayBundlesIT {
             for (Map<String, Object> sensor : sensors.values()) {
                 assertNotNull("no sensor " + sensor, awaitSensor((String) sensor.get("quantedge.sensor.id")));
             }
-            org.osgi.framework.ServiceReference<io.quantedge.api.sensor.SensorAdapter> folder = awaitSensor("it-folder");
+            org.osgi.framework.ServiceReference<io.quantedge.api.sensor.SensorAdapter> folder =
+                    awaitSensor("it-folder");
             io.quantedge.api.sensor.SensorAdapter adapter = context.getService(folder);
             List<io.quantedge.api.sensor.Frame> frames = new CopyOnWriteArrayList<>();
             adapter.start(frames::add);
