@@ -21,13 +21,6 @@ public final class SensorConfigurationException extends Exception {
         return code;
     }
 
-    /** Throws when {@code condition} does not hold; keeps option checks to one line each. */
-    public static void require(boolean condition, String message) throws SensorConfigurationException {
-        if (!condition) {
-            throw new SensorConfigurationException(message);
-        }
-    }
-
     @Override
     public String toString() {
         return getMessage();

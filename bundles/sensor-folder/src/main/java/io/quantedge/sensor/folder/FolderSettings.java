@@ -1,9 +1,9 @@
 package io.quantedge.sensor.folder;
 
-import static io.quantedge.api.sensor.SensorConfigurationException.require;
+import static io.quantedge.sensor.frames.OptionChecks.require;
 
 import io.quantedge.api.sensor.SensorConfigurationException;
-import io.quantedge.sensor.frames.SensorId;
+import io.quantedge.sensor.frames.OptionChecks;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,7 +22,7 @@ record FolderSettings(String sensorId, Path directory, Set<String> extensions, D
     enum AfterProcessing { KEEP, DELETE, MOVE }
 
     static FolderSettings of(SnapshotFolderOptions options, String dataDir) throws SensorConfigurationException {
-        String id = SensorId.parse(options.quantedge_sensor_id());
+        String id = OptionChecks.sensorId(options.quantedge_sensor_id());
         Path directory = path("directory", options.directory(), id)
                 .orElseThrow(() -> new SensorConfigurationException("directory of snapshot folder " + id
                         + " is missing: name the folder the cameras write to"));

@@ -130,7 +130,8 @@ public final class MjpegCamera implements SensorAdapter {
             http.setConnectTimeout((int) settings.connectTimeout().toMillis());
             http.setReadTimeout((int) settings.readTimeout().toMillis());
             http.setUseCaches(false);
-            http.setInstanceFollowRedirects(true);
+            // Not followed: the Authorization header would go along to wherever the redirect points.
+            http.setInstanceFollowRedirects(false);
             http.setRequestProperty("Accept", "multipart/x-mixed-replace, */*");
             settings.authorization().ifPresent(value -> http.setRequestProperty("Authorization", value));
             int status = http.getResponseCode();

@@ -1,9 +1,9 @@
 package io.quantedge.sensor.mjpeg;
 
-import static io.quantedge.api.sensor.SensorConfigurationException.require;
+import static io.quantedge.sensor.frames.OptionChecks.require;
 
 import io.quantedge.api.sensor.SensorConfigurationException;
-import io.quantedge.sensor.frames.SensorId;
+import io.quantedge.sensor.frames.OptionChecks;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -16,7 +16,7 @@ record MjpegSettings(String sensorId, URI url, Optional<String> authorization, d
                      Duration readTimeout, Duration reconnectMin, Duration reconnectMax, int maxFrameBytes) {
 
     static MjpegSettings of(MjpegCameraOptions options) throws SensorConfigurationException {
-        String id = SensorId.parse(options.quantedge_sensor_id());
+        String id = OptionChecks.sensorId(options.quantedge_sensor_id());
         String address = options.url() == null ? "" : options.url().trim();
         URI url;
         try {

@@ -1,6 +1,6 @@
 package io.quantedge.sensor.mqtt;
 
-import static io.quantedge.api.sensor.SensorConfigurationException.require;
+import static io.quantedge.sensor.frames.OptionChecks.require;
 
 import io.quantedge.api.mqtt.GatewayConnection;
 import io.quantedge.api.mqtt.IncomingMessage;
@@ -12,7 +12,7 @@ import io.quantedge.api.sensor.SensorStatistics;
 import io.quantedge.sensor.frames.BadImageException;
 import io.quantedge.sensor.frames.EncodedImage;
 import io.quantedge.sensor.frames.FrameOutlet;
-import io.quantedge.sensor.frames.SensorId;
+import io.quantedge.sensor.frames.OptionChecks;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
@@ -55,7 +55,7 @@ public final class MqttInput implements SensorAdapter {
     @Activate
     public MqttInput(MqttInputOptions options, @Reference GatewayConnection connection,
                      @Reference(service = LoggerFactory.class) Logger log) throws SensorConfigurationException {
-        this.id = SensorId.parse(options.quantedge_sensor_id());
+        this.id = OptionChecks.sensorId(options.quantedge_sensor_id());
         this.topic = options.topic() == null ? "" : options.topic().trim();
         require(!topic.isEmpty() && !topic.contains("\u0000"), "topic of MQTT input " + id
                 + " is missing: give the topic the devices publish on, e.g. factory/line1/camera");
