@@ -144,6 +144,27 @@ class MqttInputTest {
     }
 
     @Test
+    void theInputKeepsReceivingAfterTheBrokerRestarts() throws Exception {
+        MqttInput input = input(Map.of());
+        input.start(frames::add);
+        try {
+            subscribed(input);
+            broker.kill();
+            await(() -> !connection.isConnected(), "the connection to notice the broker is gone");
+            broker.start(); // same port, no persistence: only a renewed subscription brings messages
+            await(connection::isConnected, "the reconnection");
+            for (int attempt = 0; attempt < 100 && frames.isEmpty(); attempt++) {
+                publish("site/door/camera", "-m", "[7, 8]");
+                Thread.sleep(100);
+            }
+            await(() -> !frames.isEmpty(), "a reading after the restart");
+        } finally {
+            input.stop();
+        }
+        assertArrayEquals(float32(7f, 8f), bytes(frames.get(0).payload()));
+    }
+
+    @Test
     void afterStopNothingArrives() throws Exception {
         MqttInput input = input(Map.of());
         input.start(frames::add);
