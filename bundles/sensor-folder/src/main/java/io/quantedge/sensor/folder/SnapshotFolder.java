@@ -51,8 +51,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * a frame; afterwards the file is kept (and remembered in the state file), deleted or moved. Bad
  * files are reported once and moved to the failed folder if there is one; other files are
  * reported once and left alone.
+ * <p>Immediate, so a refused configuration is logged as soon as it is read, and leaves no service
+ * for a pipeline to find.
  */
-@Component(service = SensorAdapter.class, configurationPid = SnapshotFolder.FACTORY_PID,
+@Component(service = SensorAdapter.class, immediate = true, configurationPid = SnapshotFolder.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = SnapshotFolderOptions.class, factory = true)
 public final class SnapshotFolder implements SensorAdapter {

@@ -31,8 +31,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * again, for as long as the camera is started. A part that is not a whole, readable JPEG, or is
  * larger than the limit, is counted as rejected and skipped; frames beyond the frame-rate limit are
  * counted as skipped.
+ * <p>Immediate, so a refused configuration is logged as soon as it is read, and leaves no service
+ * for a pipeline to find.
  */
-@Component(service = SensorAdapter.class, configurationPid = MjpegCamera.FACTORY_PID,
+@Component(service = SensorAdapter.class, immediate = true, configurationPid = MjpegCamera.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = MjpegCameraOptions.class, factory = true)
 public final class MjpegCamera implements SensorAdapter {

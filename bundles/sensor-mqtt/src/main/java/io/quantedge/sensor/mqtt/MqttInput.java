@@ -32,8 +32,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * type). Received through the gateway's one connection, so the subscription survives reconnects;
  * frames are delivered on that connection's handler thread. A payload that is none of these, or
  * too large, is counted as rejected and logged.
+ * <p>Immediate, so a refused configuration is logged as soon as it is read, and leaves no service
+ * for a pipeline to find.
  */
-@Component(service = SensorAdapter.class, configurationPid = MqttInput.FACTORY_PID,
+@Component(service = SensorAdapter.class, immediate = true, configurationPid = MqttInput.FACTORY_PID,
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = MqttInputOptions.class, factory = true)
 public final class MqttInput implements SensorAdapter {

@@ -338,9 +338,41 @@ public class GatewayBundlesIT {
         }
     }
 
+    /**
+     * A refused sensor configuration: SCR keeps the service registered (it registers before it
+     * activates) but the component fails to activate with the sensor's error code, and the service
+     * cannot be obtained. Pipelines must treat a sensor they cannot get as absent.
+     */
+    @Test
+    public void aSensorWithABadConfigurationFailsToActivateWithItsCode() throws Exception {
+        org.osgi.service.cm.Configuration configuration =
+                configurationAdmin.getFactoryConfiguration("io.quantedge.sensor.folder", "it-bad", "?");
+        configuration.update(new Hashtable<>(Map.of("quantedge.sensor.id", "it-bad", "directory", "/tmp/it-bad",
+                "afterProcessing", "archive")));
+        try {
+            org.osgi.framework.ServiceReference<io.quantedge.api.sensor.SensorAdapter> sensor = awaitSensor("it-bad");
+            assertNotNull(sensor);
+            assertEquals(null, context.getService(sensor));
+            ComponentDescriptionDTO description = componentRuntime.getComponentDescriptionDTO(
+                    sensor.getBundle(), "io.quantedge.sensor.folder.SnapshotFolder");
+            ComponentConfigurationDTO failed = awaitConfigurations(description, 10_000).stream()
+                    .filter(c -> "it-bad".equals(c.properties.get("quantedge.sensor.id"))).findFirst().orElseThrow();
+            assertEquals(ComponentConfigurationDTO.FAILED_ACTIVATION, failed.state);
+            assertTrue(failed.failure, failed.failure.contains("BAD_SENSOR_CONFIG: afterProcessing 'archive'"));
+        } finally {
+            configuration.delete();
+        }
+    }
+
     private org.osgi.framework.ServiceReference<io.quantedge.api.sensor.SensorAdapter> awaitSensor(String id)
             throws Exception {
-        long deadline = System.currentTimeMillis() + 10_000;
+        return awaitSensor(id, 10_000);
+    }
+
+    private org.osgi.framework.ServiceReference<io.quantedge.api.sensor.SensorAdapter> awaitSensor(String id,
+                                                                                                 long millis)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + millis;
         while (System.currentTimeMillis() < deadline) {
             Collection<org.osgi.framework.ServiceReference<io.quantedge.api.sensor.SensorAdapter>> found = context
                     .getServiceReferences(io.quantedge.api.sensor.SensorAdapter.class, "("
