@@ -227,7 +227,10 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
     @Override
     public CompletableFuture<Void> publishConfirmed(String topic, byte[] payload, int qos, boolean retained) {
         CompletableFuture<Void> outcome = new CompletableFuture<>();
-        if (!client.isConnected()) {
+        if (retained) {
+            this.retained.remember(topic, payload, qos);
+        }
+        if (!isConnected()) {
             outcome.completeExceptionally(new IllegalStateException("not connected: not published on " + topic));
             return outcome;
         }
