@@ -82,6 +82,24 @@ qe_float_matrix *qe_pack_float(const float *b, long ldb, int k, int n) {
     return matrix;
 }
 
+/*
+ * MatMulNBits zero points arrive two per byte, each column's run padded to a whole byte; they are
+ * kept one per byte, column j's at target[j * stride]. Without zero points every block's is 8.
+ */
+static void unpack_zero_points(const uint8_t *zero_points, int n, int blocks, uint8_t *target, long stride) {
+    int zero_bytes_per_column = (blocks + 1) / 2;
+    for (int j = 0; j < n; j++) {
+        for (int block = 0; block < blocks; block++) {
+            uint8_t zero = 8;
+            if (zero_points != NULL) {
+                uint8_t two = zero_points[(long) j * zero_bytes_per_column + block / 2];
+                zero = block % 2 == 0 ? two & 0x0F : two >> 4;
+            }
+            target[(long) j * stride + block] = zero;
+        }
+    }
+}
+
 qe_int4_matrix *qe_pack_int4(const uint8_t *quantized, const float *scales, const uint8_t *zero_points, int k, int n,
                              int block_size) {
     int blocks = (k + block_size - 1) / block_size;
@@ -105,18 +123,7 @@ qe_int4_matrix *qe_pack_int4(const uint8_t *quantized, const float *scales, cons
     matrix->zero_points = memory + header + nibbles + scale_bytes;
     memcpy(matrix->quantized, quantized, block_count * block_size / 2);
     memcpy(matrix->scales, scales, block_count * sizeof(float));
-    /* Zero points arrive two per byte, each column's run padded to a whole byte; kept one per byte. */
-    int zero_bytes_per_column = (blocks + 1) / 2;
-    for (int j = 0; j < n; j++) {
-        for (int block = 0; block < blocks; block++) {
-            uint8_t zero = 8;
-            if (zero_points != NULL) {
-                uint8_t two = zero_points[(long) j * zero_bytes_per_column + block / 2];
-                zero = block % 2 == 0 ? two & 0x0F : two >> 4;
-            }
-            matrix->zero_points[(long) j * blocks + block] = zero;
-        }
-    }
+    unpack_zero_points(zero_points, n, blocks, matrix->zero_points, blocks);
     return matrix;
 }
 
@@ -150,20 +157,12 @@ qe_int4q8_matrix *qe_pack_int4q8(const uint8_t *quantized, const float *scales, 
     matrix->quantized = memory + header;
     matrix->scales = (float *) (memory + header + nibble_bytes);
     matrix->zero_points = memory + header + nibble_bytes + scale_bytes;
-    int zero_bytes_per_column = (blocks + 1) / 2;
     for (int j = 0; j < n; j++) {
         memcpy(matrix->quantized + (long) j * chunks * 64, quantized + (long) j * column_values / 2,
                (size_t) column_values / 2);
         memcpy(matrix->scales + (long) j * block_stride, scales + (long) j * blocks, sizeof(float) * (size_t) blocks);
-        for (int block = 0; block < blocks; block++) {
-            uint8_t zero = 8;
-            if (zero_points != NULL) {
-                uint8_t two = zero_points[(long) j * zero_bytes_per_column + block / 2];
-                zero = block % 2 == 0 ? two & 0x0F : two >> 4;
-            }
-            matrix->zero_points[(long) j * block_stride + block] = zero;
-        }
     }
+    unpack_zero_points(zero_points, n, blocks, matrix->zero_points, block_stride);
     return matrix;
 }
 

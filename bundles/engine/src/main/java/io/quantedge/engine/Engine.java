@@ -46,6 +46,7 @@ public final class Engine implements InferenceEngine {
     }
 
     /** Prepares an already loaded graph. */
+    @Override
     public Model load(Graph graph, String name) throws ModelLoadException {
         LoadedModel model = new LoadedModel(name, graph, prepare(name, graph));
         live.add(model);

@@ -115,4 +115,9 @@ public final class EngineComponent implements InferenceEngine {
     public Model load(Path file) throws ModelLoadException {
         return engine.load(file);
     }
+
+    @Override
+    public Model load(io.quantedge.api.graph.Graph graph, String name) throws ModelLoadException {
+        return engine.load(graph, name);
+    }
 }

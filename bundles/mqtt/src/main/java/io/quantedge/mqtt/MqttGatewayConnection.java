@@ -6,7 +6,9 @@ import io.quantedge.api.mqtt.MessageHandler;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +26,7 @@ import org.eclipse.paho.mqttv5.common.MqttException;
 import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.eclipse.paho.mqttv5.common.packet.UserProperty;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -169,8 +172,15 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
         MqttProperties properties = message.getProperties();
         Optional<String> responseTopic = Optional.ofNullable(properties == null ? null : properties.getResponseTopic());
         Optional<byte[]> correlation = Optional.ofNullable(properties == null ? null : properties.getCorrelationData());
+        Optional<String> contentType = Optional.ofNullable(properties == null ? null : properties.getContentType());
+        Map<String, String> userProperties = new HashMap<>();
+        if (properties != null && properties.getUserProperties() != null) {
+            for (UserProperty property : properties.getUserProperties()) {
+                userProperties.put(property.getKey(), property.getValue());
+            }
+        }
         subscriptions.dispatch(new IncomingMessage(topic, message.getPayload(), message.isRetained(), responseTopic,
-                correlation));
+                correlation, contentType, userProperties));
     }
 
     @Override
@@ -215,25 +225,17 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
     }
 
     @Override
-    public CompletableFuture<Void> publishConfirmed(String topic, byte[] payload, int qos, boolean retain) {
-        if (retain) {
-            // Remembered and sent under one lock, as publish does, so a replay never overtakes a newer state.
-            synchronized (retained) {
-                retained.remember(topic, payload, qos);
-                return sendConfirmed(topic, payload, qos, true);
-            }
-        }
-        return sendConfirmed(topic, payload, qos, false);
-    }
-
-    private CompletableFuture<Void> sendConfirmed(String topic, byte[] payload, int qos, boolean retain) {
+    public CompletableFuture<Void> publishConfirmed(String topic, byte[] payload, int qos, boolean retained) {
         CompletableFuture<Void> outcome = new CompletableFuture<>();
+        if (retained) {
+            this.retained.remember(topic, payload, qos);
+        }
         if (!isConnected()) {
             outcome.completeExceptionally(new IllegalStateException("not connected: not published on " + topic));
             return outcome;
         }
         try {
-            client.publish(topic, new MqttMessage(payload, qos, retain, new MqttProperties()), null,
+            client.publish(topic, new MqttMessage(payload, qos, retained, new MqttProperties()), null,
                     new MqttActionListener() {
                         @Override
                         public void onSuccess(IMqttToken token) {

@@ -82,20 +82,20 @@ public final class Mosquitto implements AutoCloseable {
         throw new IllegalStateException("mosquitto did not listen on " + port + ": " + Files.readString(log));
     }
 
+    /** Freezes the broker (SIGSTOP): connections stay open but nothing is answered until it is killed. */
+    public void pause() throws Exception {
+        Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).inheritIO().start();
+        if (stop.waitFor() != 0) {
+            throw new IllegalStateException("kill -STOP " + process.pid() + " failed");
+        }
+    }
+
     /** Stops the broker as its service manager would (SIGTERM): it closes connections and saves what it persists. */
     public void stop() throws InterruptedException {
         if (process != null) {
             process.destroy();
             process.waitFor();
             process = null;
-        }
-    }
-
-    /** Freezes the broker (SIGSTOP): connections stay open but nothing is answered until it is killed. */
-    public void pause() throws Exception {
-        Process stop = new ProcessBuilder("kill", "-STOP", String.valueOf(process.pid())).inheritIO().start();
-        if (stop.waitFor() != 0) {
-            throw new IllegalStateException("kill -STOP " + process.pid() + " failed");
         }
     }
 

@@ -73,6 +73,16 @@ enum OnnxDataType {
     }
 
     /** The ONNX name of {@code code}, for messages. */
+    /** The ONNX code of api type {@code type}: every api type has one. */
+    static int codeOf(DataType type) {
+        for (OnnxDataType candidate : BY_CODE) {
+            if (candidate.apiType == type) {
+                return candidate.code;
+            }
+        }
+        throw new IllegalArgumentException("no ONNX element type for " + type);
+    }
+
     static String nameOf(long code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[(int) code].name() : "code " + code;
     }

@@ -20,4 +20,9 @@ public interface SensorAdapter {
 
     /** Stops emitting; returns once no further frame will be delivered. */
     void stop();
+
+    /** What the sensor delivered, skipped and rejected so far (since 1.1; none for older sensors). */
+    default SensorStatistics statistics() {
+        return SensorStatistics.NONE;
+    }
 }

@@ -62,6 +62,12 @@ public final class PackageCommand implements CliCommand {
         }
     }
 
+    private static Postprocessing classification(PackageOptions options) {
+        return options.topK() > 0 ? new Postprocessing(Postprocessing.Kind.CLASSIFICATION, options.topK(),
+                Postprocessing.DEFAULT_SCORE_THRESHOLD, Postprocessing.DEFAULT_IOU_THRESHOLD)
+                : Postprocessing.of(Postprocessing.Kind.CLASSIFICATION);
+    }
+
     @Override
     public int execute(List<String> args, PrintStream out, PrintStream err) {
         PackageOptions options;
@@ -94,14 +100,21 @@ public final class PackageCommand implements CliCommand {
             Map<String, Path> files = new LinkedHashMap<>();
             String modelPath = "model." + format;
             files.put(modelPath, options.model());
-            List<InputSpec> inputs = model.inputs().stream().map(s -> new InputSpec(s.name(), Optional.empty())).toList();
+            List<InputSpec> inputs = new ArrayList<>(
+                    model.inputs().stream().map(s -> new InputSpec(s.name(), Optional.empty())).toList());
+            if (options.preprocessing().isPresent()) {
+                inputs.set(0, new InputSpec(inputs.get(0).name(), options.preprocessing()));
+            }
             List<OutputSpec> outputs = new ArrayList<>(
                     model.outputs().stream().map(s -> new OutputSpec(s.name(), Optional.empty(), Optional.empty())).toList());
             if (options.labels().isPresent()) {
                 checkLabels(options.labels().get(), model.outputs().get(0));
                 files.put(LABELS_PATH, options.labels().get());
-                outputs.set(0, new OutputSpec(outputs.get(0).name(),
-                        Optional.of(Postprocessing.of(Postprocessing.Kind.CLASSIFICATION)), Optional.of(LABELS_PATH)));
+                outputs.set(0, new OutputSpec(outputs.get(0).name(), Optional.of(classification(options)),
+                        Optional.of(LABELS_PATH)));
+            } else if (options.topK() > 0) {
+                outputs.set(0, new OutputSpec(outputs.get(0).name(), Optional.of(classification(options)),
+                        Optional.empty()));
             }
             Optional<TestVectors> vectors = Optional.empty();
             if (options.testVectors()) {

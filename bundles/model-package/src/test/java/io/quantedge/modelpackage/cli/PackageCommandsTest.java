@@ -143,11 +143,47 @@ class PackageCommandsTest {
     }
 
     @Test
+    void preprocessingAndTopKGoIntoTheManifestForPipelines() throws Exception {
+        Path labels = Files.write(work.resolve("labels.txt"), LABELS);
+        Path qmp = work.resolve("pre.qmp");
+        Run packaged = pack("--model", CNN.toString(), "--name", "fashion", "--version", "1", "--unsigned", "--labels",
+                labels.toString(), "--top-k", "3", "--preprocessing",
+                "color=gray,layout=nchw,width=28,height=28,scale=0.00392156862745098,mean=0.286,std=0.353",
+                "--out", qmp.toString());
+        assertEquals(0, packaged.exit(), packaged.err());
+        com.google.gson.JsonObject manifest;
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(qmp.toFile())) {
+            manifest = com.google.gson.JsonParser.parseString(new String(zip.getInputStream(
+                    zip.getEntry("manifest.json")).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8))
+                    .getAsJsonObject();
+        }
+        com.google.gson.JsonObject pre = manifest.getAsJsonArray("inputs").get(0).getAsJsonObject()
+                .getAsJsonObject("preprocessing");
+        assertEquals("GRAY", pre.get("color").getAsString().toUpperCase(java.util.Locale.ROOT));
+        assertEquals("NCHW", pre.get("layout").getAsString().toUpperCase(java.util.Locale.ROOT));
+        assertEquals(28, pre.get("width").getAsInt());
+        assertEquals(0.00392156862745098, pre.get("scale").getAsDouble(), 1e-15);
+        assertEquals(0.286, pre.getAsJsonArray("mean").get(0).getAsDouble(), 1e-12);
+        assertEquals(0.353, pre.getAsJsonArray("std").get(0).getAsDouble(), 1e-12);
+        com.google.gson.JsonObject post = manifest.getAsJsonArray("outputs").get(0).getAsJsonObject()
+                .getAsJsonObject("postprocessing");
+        assertEquals(3, post.get("topK").getAsInt());
+
+        assertUsage(pack("--model", CNN.toString(), "--name", "a", "--version", "1", "--unsigned", "--out", "x.qmp",
+                "--preprocessing", "layout=nchw"), "needs color=");
+        assertUsage(pack("--model", CNN.toString(), "--name", "a", "--version", "1", "--unsigned", "--out", "x.qmp",
+                "--preprocessing", "color=rgb,mean=1:2"), "mean and std need 3 values");
+        assertUsage(pack("--model", CNN.toString(), "--name", "a", "--version", "1", "--unsigned", "--out", "x.qmp",
+                "--top-k", "0"), "--top-k must be 1 to 1000");
+    }
+
+    @Test
     void everyOptionIsInTheHelp() throws Exception {
         Map<CliCommand, List<String>> options = Map.of(
                 new KeygenCommand(), List.of("--out", "--help"),
                 new PackageCommand(engine, packages), List.of("--model", "--name", "--version", "--key", "--unsigned",
-                        "--out", "--labels", "--test-vectors", "--tolerance", "--seed", "--requires", "--help"),
+                        "--out", "--labels", "--test-vectors", "--tolerance", "--seed", "--requires", "--preprocessing",
+                        "--top-k", "--help"),
                 new VerifyCommand(work), List.of("--package", "--trusted-keys", "--allow-unsigned", "--help"));
         for (Map.Entry<CliCommand, List<String>> command : options.entrySet()) {
             Run help = run(command.getKey(), "--help");

@@ -99,7 +99,7 @@ public final class ModelUpdateReceiver implements GatewayCommand {
         for (UpdateJob job : files.loadAll(limits)) {
             jobs.put(job.id, job);
             if (!job.state.finished() && job.state != JobState.RECEIVING) {
-                job.fail("INTERRUPTED", "the gateway restarted while the job was " + job.state
+                job.endWith(JobState.FAILED, "INTERRUPTED", "the gateway restarted while the job was " + job.state
                         + "; the previous version is active; send the job again");
                 files.dropPackage(job.id);
                 files.save(job);
@@ -390,8 +390,7 @@ public final class ModelUpdateReceiver implements GatewayCommand {
     }
 
     private void finish(UpdateJob job, String code, String message, JobState state) {
-        job.fail(code, message);
-        job.state = state;
+        job.endWith(state, code, message);
         log.warn("Update job {} ({} {}): {} {}: {}", job.id, job.request.model(), job.request.version(), state, code,
                 message);
         report(job, false);

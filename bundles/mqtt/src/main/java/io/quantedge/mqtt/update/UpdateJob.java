@@ -59,8 +59,12 @@ final class UpdateJob {
         updatedAt = Instant.now();
     }
 
-    void fail(String code, String message) {
-        state = JobState.FAILED;
+    /** Ends the job in {@code end} (FAILED or ROLLED_BACK) with the error that ended it. */
+    void endWith(JobState end, String code, String message) {
+        if (end != JobState.FAILED && end != JobState.ROLLED_BACK) {
+            throw new IllegalArgumentException("a job ends with an error only as FAILED or ROLLED_BACK, not " + end);
+        }
+        state = end;
         errorCode = code;
         errorMessage = message;
         updatedAt = Instant.now();

@@ -128,6 +128,9 @@ public class GatewayBundlesIT {
         for (String expected : List.of("io.quantedge.api", "io.quantedge.config", "io.quantedge.logconsole",
                 "io.quantedge.broker", "io.quantedge.mqtt", "io.quantedge.results",
                 "io.quantedge.modelpackage", "io.quantedge.modelstore", "io.quantedge.serving", "com.google.gson",
+                "io.quantedge.pipeline", "io.quantedge.sensor.synthetic", "io.quantedge.quantize",
+                "io.quantedge.sensor.frames", "io.quantedge.sensor.mjpeg", "io.quantedge.sensor.folder",
+                "io.quantedge.sensor.mqtt",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall")) {
             assertTrue(expected + " is missing from " + names, names.contains(expected));
         }
@@ -147,9 +150,15 @@ public class GatewayBundlesIT {
                 "io.quantedge.modelpackage.ModelPackagesComponent", "io.quantedge.modelstore.ModelStoreComponent",
                 "io.quantedge.modelpackage.cli.KeygenCommand", "io.quantedge.modelpackage.cli.PackageCommand",
                 "io.quantedge.modelpackage.cli.VerifyCommand", "io.quantedge.serving.GatewayModelServer",
-                "io.quantedge.results.MqttResultPublisher")));
+                "io.quantedge.serving.ModelSeedComponent", "io.quantedge.pipeline.PipelineComponent",
+                "io.quantedge.pipeline.MetricsPublisher", "io.quantedge.sensor.synthetic.SyntheticSensor",
+                "io.quantedge.results.MqttResultPublisher", "io.quantedge.quantize.FileQuantizer",
+                "io.quantedge.quantize.cli.QuantizeCommand", "io.quantedge.quantize.cli.EvalCommand")));
         for (ComponentDescriptionDTO description : descriptions) {
             assertTrue(description.name + " is disabled", componentRuntime.isComponentEnabled(description));
+            if (waitsForConfiguration(description)) {
+                continue; // a sensor adapter, say: installed, idle until an operator configures one
+            }
             Collection<ComponentConfigurationDTO> configurations =
                     awaitConfigurations(description, 10_000);
             for (ComponentConfigurationDTO c : configurations) {
@@ -177,7 +186,13 @@ public class GatewayBundlesIT {
         ComponentDescriptionDTO writer = componentRuntime.getComponentDescriptionDTOs().stream()
                 .filter(d -> d.name.equals("io.quantedge.logconsole.ConsoleLogWriter"))
                 .findFirst().orElseThrow();
+        // SCR reconfigures the writer a moment after ConfigAdmin has the configuration: wait for that.
+        long deadline = System.currentTimeMillis() + 10_000;
         ComponentConfigurationDTO active = awaitConfigurations(writer, 10_000).iterator().next();
+        while (active.properties.get("quantedge.config.file") == null && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+            active = awaitConfigurations(writer, 10_000).iterator().next();
+        }
         assertEquals("INFO", active.properties.get("level"));
         assertNotNull(active.properties.get("quantedge.config.file"));
     }
@@ -226,11 +241,15 @@ public class GatewayBundlesIT {
             assertTrue(staged.path().startsWith(Path.of(context.getProperty("quantedge.data.dir"), "models", name)));
 
             long deadline = System.currentTimeMillis() + 10_000;
-            while (heard.size() < 3 && System.currentTimeMillis() < deadline) {
+            // Only this model's events: the shipped demo seeds a model of its own into the same store.
+            List<ModelStoreEvent.Type> ours = List.of();
+            while (ours.size() < 3 && System.currentTimeMillis() < deadline) {
                 Thread.sleep(50);
+                ours = heard.stream().filter(e -> e.model().name().equals(name)).map(ModelStoreEvent::type)
+                        .collect(Collectors.toList());
             }
             assertEquals(List.of(ModelStoreEvent.Type.STAGED, ModelStoreEvent.Type.VALIDATED,
-                    ModelStoreEvent.Type.ACTIVATED), heard.stream().map(ModelStoreEvent::type).collect(Collectors.toList()));
+                    ModelStoreEvent.Type.ACTIVATED), ours);
             try (Model loaded = inferenceEngine.load(active.path())) {
                 assertEquals("input", loaded.inputs().get(0).name());
             }
@@ -265,6 +284,120 @@ public class GatewayBundlesIT {
             Thread.sleep(100);
         }
         throw new AssertionError("no single configuration matches " + filter);
+    }
+
+    /** A component that runs only when configured, and has no configuration in the shipped runtime-config. */
+    private boolean waitsForConfiguration(ComponentDescriptionDTO description) throws Exception {
+        if (!"require".equals(description.configurationPolicy)) {
+            return false;
+        }
+        for (String pid : description.configurationPid) {
+            if (configurationAdmin.listConfigurations("(|(service.pid=" + pid + ")(service.factoryPid=" + pid
+                    + "))") != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Test
+    public void eachSensorAdapterRunsOnAFactoryConfigurationAndTheFolderOneDeliversARealImage() throws Exception {
+        Path drop = Files.createTempDirectory("quantedge-it-drop");
+        Map<String, Map<String, Object>> sensors = Map.of(
+                "io.quantedge.sensor.folder", Map.of("quantedge.sensor.id", "it-folder", "directory", drop.toString(),
+                        "settleMillis", 200,
+                        "stateFile", drop.resolveSibling(drop.getFileName() + ".state").toString()),
+                "io.quantedge.sensor.mjpeg", Map.of("quantedge.sensor.id", "it-mjpeg",
+                        "url", "http://127.0.0.1:9/video.mjpg"),
+                "io.quantedge.sensor.mqtt", Map.of("quantedge.sensor.id", "it-mqtt", "topic", "it/camera"));
+        List<org.osgi.service.cm.Configuration> configurations = new ArrayList<>();
+        try {
+            for (Map.Entry<String, Map<String, Object>> sensor : sensors.entrySet()) {
+                org.osgi.service.cm.Configuration configuration =
+                        configurationAdmin.getFactoryConfiguration(sensor.getKey(), "it", "?");
+                configuration.update(new Hashtable<>(sensor.getValue()));
+                configurations.add(configuration);
+            }
+            for (Map<String, Object> sensor : sensors.values()) {
+                assertNotNull("no sensor " + sensor, awaitSensor((String) sensor.get("quantedge.sensor.id")));
+            }
+            org.osgi.framework.ServiceReference<io.quantedge.api.sensor.SensorAdapter> folder =
+                    awaitSensor("it-folder");
+            io.quantedge.api.sensor.SensorAdapter adapter = context.getService(folder);
+            List<io.quantedge.api.sensor.Frame> frames = new CopyOnWriteArrayList<>();
+            adapter.start(frames::add);
+            try {
+                java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(32, 24,
+                        java.awt.image.BufferedImage.TYPE_3BYTE_BGR);
+                java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+                javax.imageio.ImageIO.write(image, "jpeg", jpeg);
+                Files.write(drop.resolve("snapshot.jpg"), jpeg.toByteArray());
+                Files.writeString(drop.resolve("readme.txt"), "not an image");
+                long deadline = System.currentTimeMillis() + 10_000;
+                while ((frames.isEmpty() || adapter.statistics().rejected() == 0)
+                        && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(50);
+                }
+            } finally {
+                adapter.stop();
+                context.ungetService(folder);
+            }
+            assertEquals(1, frames.size());
+            assertEquals("image/jpeg", frames.get(0).mediaType());
+            assertEquals("32", frames.get(0).attributes().get("width"));
+            assertEquals(1, adapter.statistics().rejected());
+        } finally {
+            for (org.osgi.service.cm.Configuration configuration : configurations) {
+                configuration.delete();
+            }
+        }
+    }
+
+    /**
+     * A refused sensor configuration: SCR keeps the service registered (it registers before it
+     * activates) but the component fails to activate with the sensor's error code, and the service
+     * cannot be obtained. Pipelines must treat a sensor they cannot get as absent.
+     */
+    @Test
+    public void aSensorWithABadConfigurationFailsToActivateWithItsCode() throws Exception {
+        org.osgi.service.cm.Configuration configuration =
+                configurationAdmin.getFactoryConfiguration("io.quantedge.sensor.folder", "it-bad", "?");
+        configuration.update(new Hashtable<>(Map.of("quantedge.sensor.id", "it-bad", "directory", "/tmp/it-bad",
+                "afterProcessing", "archive")));
+        try {
+            org.osgi.framework.ServiceReference<io.quantedge.api.sensor.SensorAdapter> sensor = awaitSensor("it-bad");
+            assertNotNull(sensor);
+            assertEquals(null, context.getService(sensor));
+            ComponentDescriptionDTO description = componentRuntime.getComponentDescriptionDTO(
+                    sensor.getBundle(), "io.quantedge.sensor.folder.SnapshotFolder");
+            ComponentConfigurationDTO failed = awaitConfigurations(description, 10_000).stream()
+                    .filter(c -> "it-bad".equals(c.properties.get("quantedge.sensor.id"))).findFirst().orElseThrow();
+            assertEquals(ComponentConfigurationDTO.FAILED_ACTIVATION, failed.state);
+            assertTrue(failed.failure, failed.failure.contains("BAD_SENSOR_CONFIG: afterProcessing 'archive'"));
+        } finally {
+            configuration.delete();
+        }
+    }
+
+    private org.osgi.framework.ServiceReference<io.quantedge.api.sensor.SensorAdapter> awaitSensor(String id)
+            throws Exception {
+        return awaitSensor(id, 10_000);
+    }
+
+    private org.osgi.framework.ServiceReference<io.quantedge.api.sensor.SensorAdapter> awaitSensor(String id,
+                                                                                                 long millis)
+            throws Exception {
+        long deadline = System.currentTimeMillis() + millis;
+        while (System.currentTimeMillis() < deadline) {
+            Collection<org.osgi.framework.ServiceReference<io.quantedge.api.sensor.SensorAdapter>> found = context
+                    .getServiceReferences(io.quantedge.api.sensor.SensorAdapter.class, "("
+                            + io.quantedge.api.sensor.SensorAdapter.ID_PROPERTY + "=" + id + ")");
+            if (!found.isEmpty()) {
+                return found.iterator().next();
+            }
+            Thread.sleep(100);
+        }
+        return null;
     }
 
     /** Configurations of a component, once it has any (SCR activates components asynchronously). */

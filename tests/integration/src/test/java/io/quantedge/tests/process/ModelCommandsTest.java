@@ -107,7 +107,7 @@ class ModelCommandsTest {
         }
         try (GatewayProcess p = GatewayProcess.start(DIST, work, "frobnicate")) {
             assertEquals(2, p.awaitExit(WITHIN), p.output());
-            assertTrue(p.output().contains("Commands: run, bench, infer, inspect"), p.output());
+            assertTrue(p.output().contains("Commands: run, bench, eval, infer, inspect"), p.output());
         }
     }
 }

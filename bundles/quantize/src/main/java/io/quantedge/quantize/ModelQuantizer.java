@@ -1,0 +1,16 @@
+package io.quantedge.quantize;
+
+import java.nio.file.Path;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Quantization file to file, as a service of the gateway (and of {@code quantedge quantize}): reads
+ * an FP32 model and a {@code .npy} file of calibration samples (N x the model's input), writes the
+ * quantized model as standard ONNX, atomically.
+ */
+@ProviderType
+public interface ModelQuantizer {
+
+    QuantizationResult quantize(Path model, Path calibration, Path out, Scheme scheme, QuantizeOptions options,
+                                Progress progress) throws QuantizeException;
+}

@@ -1,0 +1,133 @@
+package io.quantedge.quantize;
+
+import io.quantedge.api.graph.Graph;
+import io.quantedge.api.model.InferenceEngine;
+import io.quantedge.api.model.Model;
+import io.quantedge.api.tensor.Tensor;
+import io.quantedge.api.tensor.TensorSpec;
+import io.quantedge.quantize.QuantizeException.Code;
+import io.quantedge.quantize.calibration.Histogram;
+import io.quantedge.quantize.calibration.ValueRange;
+import io.quantedge.quantize.graph.BatchNormFolding;
+import io.quantedge.quantize.graph.GraphEdits;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Post-training quantization of an FP32 graph, in memory: fold BatchNorm into the Conv before it,
+ * calibrate the activation ranges the scheme asks for by running the FP32 graph in the engine over
+ * the calibration samples, let the scheme rewrite the graph, and optionally correct biases for the
+ * mean error quantization adds to each layer's output. Usable anywhere an {@link InferenceEngine}
+ * is: the command line, the gateway, tests.
+ */
+public final class Quantizer {
+
+    private final InferenceEngine engine;
+
+    public Quantizer(InferenceEngine engine) {
+        this.engine = engine;
+    }
+
+    public QuantizationResult quantize(Graph fp32, Tensor samples, Scheme scheme, QuantizeOptions options,
+                                       Progress progress) throws QuantizeException {
+        String input = checkSamples(fp32, samples);
+        BatchNormFolding.Result folding = BatchNormFolding.apply(fp32);
+        Graph graph = folding.graph();
+        List<String> values = new ArrayList<>(scheme.valuesToCalibrate(graph));
+        Map<String, ValueRange> ranges = new LinkedHashMap<>();
+        if (!values.isEmpty()) {
+            Map<String, Histogram> statistics = ActivationStatistics.collect(engine, graph, values, input, samples,
+                    options.batchSize(), options.calibrator().needsHistogram(), progress);
+            statistics.forEach((value, histogram) -> ranges.put(value, options.calibrator().range(histogram)));
+        }
+        Scheme.Quantized quantized = scheme.quantize(graph, ranges, Map.of());
+        Map<String, float[]> shift = Map.of();
+        if (options.biasCorrection()) {
+            shift = biasShift(graph, quantized, input, samples, options.batchSize(), progress);
+            quantized = scheme.quantize(graph, ranges, shift);
+        }
+        return new QuantizationResult(quantized.graph(), scheme.name(), options.calibrator().name(), folding.folded(),
+                ranges, quantized.layers(), shift, quantized.notes());
+    }
+
+    /** The model's one input, after checking the samples fit it. */
+    static String checkSamples(Graph graph, Tensor samples) throws QuantizeException {
+        if (graph.inputs().size() != 1) {
+            throw new QuantizeException(Code.UNSUPPORTED, "the model has " + graph.inputs().size()
+                    + " inputs; calibration data in one .npy file fits a model with one input");
+        }
+        TensorSpec spec = graph.inputs().get(0);
+        if (samples.type() != spec.type()) {
+            throw new QuantizeException(Code.SHAPE_MISMATCH, "the data is " + samples.type() + " but the model's input "
+                    + spec + " is " + spec.type());
+        }
+        if (samples.shape().rank() != spec.rank() || Batches.count(samples) == 0
+                || !spec.accepts(Batches.slice(samples, 0, 1).shape())) {
+            throw new QuantizeException(Code.SHAPE_MISMATCH, "the data has shape " + samples.shape()
+                    + ", which is not N samples of the model's input " + spec);
+        }
+        return spec.name();
+    }
+
+    /**
+     * Per layer and output channel, minus the mean difference between the quantized and the FP32
+     * layer output over the calibration samples. All layers are measured in the same run, so a
+     * layer's shift also absorbs the error the layers before it pass on uncorrected.
+     */
+    private Map<String, float[]> biasShift(Graph fp32, Scheme.Quantized quantized, String input, Tensor samples,
+                                           int batchSize, Progress progress) throws QuantizeException {
+        List<Scheme.Layer> layers = quantized.layers();
+        List<String> reference = layers.stream().map(Scheme.Layer::floatOutput).toList();
+        List<String> observed = layers.stream().map(Scheme.Layer::quantizedGraphOutput).toList();
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        Map<String, long[]> counts = new LinkedHashMap<>();
+        try (Model floatModel = ActivationStatistics.load(engine, GraphEdits.observing(fp32, reference), fp32.name());
+             Model quantModel = ActivationStatistics.load(engine, GraphEdits.observing(quantized.graph(), observed),
+                     fp32.name() + "_quantized")) {
+            for (int pass = 0; pass < 2; pass++) {
+                Model model = pass == 0 ? floatModel : quantModel;
+                List<String> names = pass == 0 ? reference : observed;
+                double sign = pass == 0 ? -1 : 1;
+                ActivationStatistics.stream(model, names, input, samples, batchSize,
+                        pass == 0 ? "bias correction (FP32)" : "bias correction (quantized)", progress, outputs -> {
+                            for (int l = 0; l < layers.size(); l++) {
+                                Scheme.Layer layer = layers.get(l);
+                                accumulate(outputs.get(names.get(l)), layer, sign, sums, counts);
+                            }
+                        });
+            }
+        }
+        Map<String, float[]> shift = new LinkedHashMap<>();
+        sums.forEach((layer, sum) -> {
+            long[] n = counts.get(layer);
+            float[] s = new float[sum.length];
+            for (int c = 0; c < s.length; c++) {
+                // Both passes counted the same elements; n holds their sum.
+                s[c] = (float) (-sum[c] / (n[c] / 2.0));
+            }
+            shift.put(layer, s);
+        });
+        return shift;
+    }
+
+    private static void accumulate(Tensor output, Scheme.Layer layer, double sign, Map<String, double[]> sums,
+                                   Map<String, long[]> counts) {
+        int[] dims = output.shape().dims();
+        int axis = layer.channelAxis() < 0 ? dims.length - 1 : layer.channelAxis();
+        int channels = dims[axis];
+        int inner = 1;
+        for (int d = axis + 1; d < dims.length; d++) {
+            inner *= dims[d];
+        }
+        double[] sum = sums.computeIfAbsent(layer.node(), k -> new double[channels]);
+        long[] count = counts.computeIfAbsent(layer.node(), k -> new long[channels]);
+        float[] values = output.toFloatArray();
+        for (int i = 0; i < values.length; i++) {
+            int c = (i / inner) % channels;
+            sum[c] += sign * values[i];
+            count[c]++;
+        }
+    }
+}

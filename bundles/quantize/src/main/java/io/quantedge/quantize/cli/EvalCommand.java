@@ -1,0 +1,128 @@
+package io.quantedge.quantize.cli;
+
+import com.google.gson.GsonBuilder;
+import io.quantedge.api.cli.CliCommand;
+import io.quantedge.api.graph.Graph;
+import io.quantedge.api.model.InferenceEngine;
+import io.quantedge.api.model.ModelLoader;
+import io.quantedge.api.tensor.Tensor;
+import io.quantedge.quantize.ModelFiles;
+import io.quantedge.quantize.QuantizeException;
+import io.quantedge.quantize.eval.Evaluator;
+import io.quantedge.quantize.eval.ModelMetrics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/** {@code quantedge eval}: several models on the same data, side by side against the first. */
+@Component(service = CliCommand.class, property = {
+    CliCommand.NAME_PROPERTY + "=eval",
+    CliCommand.SUMMARY_PROPERTY + "=compare models (FP32 and quantized) on the same data: accuracy, agreement, SNR, size, latency"
+})
+public final class EvalCommand implements CliCommand {
+
+    static final String USAGE = """
+            Usage: quantedge eval --model A.onnx [--model B.onnx ...] --data X.npy [--labels Y.npy]
+                                  [--format table|json] [--runs N]
+              --model FILE    a model; the first is the reference for agreement and SNR (repeatable)
+              --data FILE     .npy of N samples shaped as the models' one input (float32 N x ...)
+              --labels FILE   .npy of N integer class indices, for accuracy (optional)
+              --format F      table (default) or json, on standard output
+              --runs N        single-sample runs timed per model for latency p50/p99 (default 200)
+            Columns: file size, weight bytes (the file's initializers), top-1 accuracy against the
+            labels, top-1 agreement with the first model, output SNR against the first model (dB),
+            latency on the backends the engine chose. Progress goes to standard error.
+            """ + ExitCodes.HELP;
+
+    private final List<ModelLoader> loaders;
+    private final InferenceEngine engine;
+
+    @Activate
+    public EvalCommand(
+            @Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY)
+            List<ModelLoader> loaders,
+            @Reference InferenceEngine engine) {
+        this.loaders = List.copyOf(loaders);
+        this.engine = engine;
+    }
+
+    @Override
+    public int execute(List<String> args, PrintStream out, PrintStream err) {
+        if (args.contains("--help")) {
+            out.print(USAGE);
+            return ExitCodes.OK;
+        }
+        List<Path> models;
+        Path data;
+        Path labelsFile;
+        boolean json;
+        int runs;
+        try {
+            Arguments a = Arguments.parse(args, Set.of("model", "data", "labels", "format", "runs"), Set.of());
+            models = a.all("model").stream().map(Path::of).toList();
+            if (models.isEmpty()) {
+                throw new UsageException("at least one --model is required");
+            }
+            data = Path.of(a.required("data"));
+            String labels = a.one("labels", null);
+            labelsFile = labels == null ? null : Path.of(labels);
+            String format = a.one("format", "table");
+            if (!format.equals("table") && !format.equals("json")) {
+                throw new UsageException("--format is table or json, not '" + format + "'");
+            }
+            json = format.equals("json");
+            runs = a.positiveInt("runs", 200);
+        } catch (UsageException e) {
+            err.println("quantedge eval: " + e.getMessage());
+            err.print(USAGE);
+            return ExitCodes.USAGE;
+        }
+        try {
+            Tensor samples = ModelFiles.readNpy(data, "data");
+            long[] labels = labelsFile == null ? null : ModelFiles.readLabels(labelsFile);
+            List<Evaluator.Candidate> candidates = new ArrayList<>();
+            for (Path model : models) {
+                Graph graph = ModelFiles.loadGraph(loaders, model);
+                candidates.add(new Evaluator.Candidate(model.getFileName().toString(), graph, size(model)));
+            }
+            List<ModelMetrics> metrics = new Evaluator(engine, runs).evaluate(candidates, samples, labels,
+                    new ProgressBar(err));
+            if (json) {
+                Map<String, Object> report = new LinkedHashMap<>();
+                report.put("data", data.toString());
+                report.put("labels", labelsFile == null ? null : labelsFile.toString());
+                report.put("models", MetricsFormat.json(metrics));
+                out.println(new GsonBuilder().disableHtmlEscaping().serializeNulls().setPrettyPrinting().create()
+                        .toJson(report));
+            } else {
+                TreeSet<String> backends = new TreeSet<>();
+                metrics.forEach(m -> backends.add(m.backends()));
+                MetricsFormat.table(metrics, String.join(", ", backends), out);
+            }
+            return ExitCodes.OK;
+        } catch (QuantizeException e) {
+            err.println("quantedge eval: error " + e.code() + ": " + e.getMessage());
+            return ExitCodes.of(e);
+        }
+    }
+
+    static long size(Path file) throws QuantizeException {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            throw new QuantizeException(QuantizeException.Code.MISSING_FILE, file + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+}

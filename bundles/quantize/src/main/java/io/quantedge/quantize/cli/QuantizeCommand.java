@@ -1,0 +1,219 @@
+package io.quantedge.quantize.cli;
+
+import com.google.gson.GsonBuilder;
+import io.quantedge.api.cli.CliCommand;
+import io.quantedge.api.graph.Graph;
+import io.quantedge.api.model.InferenceEngine;
+import io.quantedge.api.model.ModelLoader;
+import io.quantedge.api.tensor.Tensor;
+import io.quantedge.onnx.writer.OnnxModelWriter;
+import io.quantedge.quantize.Granularity;
+import io.quantedge.quantize.ModelFiles;
+import io.quantedge.quantize.QuantizationResult;
+import io.quantedge.quantize.QuantizeException;
+import io.quantedge.quantize.QuantizeOptions;
+import io.quantedge.quantize.Quantizer;
+import io.quantedge.quantize.W8A8Static;
+import io.quantedge.quantize.calibration.Calibrator;
+import io.quantedge.quantize.calibration.Calibrators;
+import io.quantedge.quantize.calibration.PercentileCalibrator;
+import io.quantedge.quantize.eval.Evaluator;
+import io.quantedge.quantize.eval.ModelMetrics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * {@code quantedge quantize}: an FP32 model to a W8A8 QDQ ONNX model, calibrated on a .npy file,
+ * then compared with the FP32 model on that data (agreement, SNR, size), optionally into a JSON
+ * report.
+ */
+@Component(service = CliCommand.class, property = {
+    CliCommand.NAME_PROPERTY + "=quantize",
+    CliCommand.SUMMARY_PROPERTY + "=quantize an FP32 ONNX model to INT8 (W8A8 static QDQ), calibrated on sample inputs"
+})
+public final class QuantizeCommand implements CliCommand {
+
+    static final String USAGE = """
+            Usage: quantedge quantize --model FP32.onnx --calibration DATA.npy --out Q.onnx
+                                      [--per-channel|--per-tensor] [--calibrator minmax|percentile|entropy|mse]
+                                      [--percentile P] [--bias-correction] [--report R.json] [--batch N]
+              --model FILE         the FP32 model (ONNX)
+              --calibration FILE   .npy of N representative inputs (float32, N x the model's input),
+                                   preprocessed as for inference; a few hundred are usually enough
+              --out FILE           the quantized model, standard ONNX (QDQ), written atomically
+              --per-channel        one weight scale per output channel (default)
+              --per-tensor         one weight scale per weight tensor
+              --calibrator NAME    how activation ranges are chosen (default minmax):
+                                   minmax      the full observed range
+                                   percentile  clip to the P-th percentile (see --percentile)
+                                   entropy     the threshold of least KL divergence (TensorRT style)
+                                   mse         the threshold of least squared error
+              --percentile P       for --calibrator percentile (default 99.99)
+              --bias-correction    shift biases by the mean output error quantization adds, measured
+                                   on the calibration data
+              --report FILE        write what was done and the comparison with FP32 as JSON
+              --batch N            calibration samples run at once (default 32)
+            BatchNorm is folded into the Conv before it first. Ops without a quantized form stay in
+            float and are listed. Progress goes to standard error.
+            """ + ExitCodes.HELP;
+
+    private final List<ModelLoader> loaders;
+    private final InferenceEngine engine;
+
+    @Activate
+    public QuantizeCommand(
+            @Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY)
+            List<ModelLoader> loaders,
+            @Reference InferenceEngine engine) {
+        this.loaders = List.copyOf(loaders);
+        this.engine = engine;
+    }
+
+    @Override
+    public int execute(List<String> args, PrintStream out, PrintStream err) {
+        if (args.contains("--help")) {
+            out.print(USAGE);
+            return ExitCodes.OK;
+        }
+        Path model;
+        Path calibration;
+        Path output;
+        Path report;
+        QuantizeOptions options;
+        try {
+            Arguments a = Arguments.parse(args, Set.of("model", "calibration", "out", "calibrator", "percentile",
+                    "report", "batch"), Set.of("per-channel", "per-tensor", "bias-correction"));
+            model = Path.of(a.required("model"));
+            calibration = Path.of(a.required("calibration"));
+            output = Path.of(a.required("out"));
+            String reportName = a.one("report", null);
+            report = reportName == null ? null : Path.of(reportName);
+            if (a.flag("per-channel") && a.flag("per-tensor")) {
+                throw new UsageException("--per-channel and --per-tensor exclude each other");
+            }
+            String calibratorName = a.one("calibrator", "minmax");
+            if (!Calibrators.NAMES.contains(calibratorName)) {
+                throw new UsageException("--calibrator is one of " + String.join(", ", Calibrators.NAMES) + ", not '"
+                        + calibratorName + "'");
+            }
+            String percentileText = a.one("percentile", null);
+            if (percentileText != null && !calibratorName.equals("percentile")) {
+                throw new UsageException("--percentile goes with --calibrator percentile");
+            }
+            double percentile = parsePercentile(percentileText);
+            Calibrator calibrator = Calibrators.named(calibratorName, percentile);
+            options = new QuantizeOptions(a.flag("per-tensor") ? Granularity.PER_TENSOR : Granularity.PER_CHANNEL,
+                    calibrator, a.flag("bias-correction"), a.positiveInt("batch", QuantizeOptions.DEFAULT_BATCH));
+        } catch (UsageException e) {
+            err.println("quantedge quantize: " + e.getMessage());
+            err.print(USAGE);
+            return ExitCodes.USAGE;
+        }
+        try {
+            ProgressBar progress = new ProgressBar(err);
+            Graph fp32 = ModelFiles.loadGraph(loaders, model);
+            Tensor samples = ModelFiles.readNpy(calibration, "calibration data");
+            QuantizationResult result = new Quantizer(engine).quantize(fp32, samples, new W8A8Static(options.weights()),
+                    options, progress);
+            write(result.graph(), output);
+            List<ModelMetrics> comparison = new Evaluator(engine, 50).evaluate(List.of(
+                    new Evaluator.Candidate(model.getFileName().toString(), fp32, EvalCommand.size(model)),
+                    new Evaluator.Candidate(output.getFileName().toString(), result.graph(), EvalCommand.size(output))),
+                    samples, null, progress);
+            summary(model, output, result, comparison, out);
+            if (report != null) {
+                writeReport(report, model, calibration, output, options, result, comparison);
+            }
+            return ExitCodes.OK;
+        } catch (QuantizeException e) {
+            err.println("quantedge quantize: error " + e.code() + ": " + e.getMessage());
+            return ExitCodes.of(e);
+        }
+    }
+
+    private static double parsePercentile(String text) throws UsageException {
+        if (text == null) {
+            return Calibrators.DEFAULT_PERCENTILE;
+        }
+        try {
+            double value = Double.parseDouble(text);
+            new PercentileCalibrator(value);
+            return value;
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--percentile must be a number in (50, 100], such as 99.99, not '" + text + "'");
+        }
+    }
+
+    private static void write(Graph graph, Path output) throws QuantizeException {
+        try {
+            OnnxModelWriter.write(graph, output);
+        } catch (IOException e) {
+            throw new QuantizeException(QuantizeException.Code.WRITE, "writing " + output + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void summary(Path model, Path output, QuantizationResult result, List<ModelMetrics> comparison,
+                                PrintStream out) {
+        ModelMetrics fp32 = comparison.get(0);
+        ModelMetrics quantized = comparison.get(1);
+        out.printf("Quantized %s -> %s (%s, calibrator %s%s)%n", model, output, result.scheme(), result.calibrator(),
+                result.biasShift().isEmpty() ? "" : ", bias correction");
+        out.printf("  %d layers quantized, %d BatchNormalization folded, %d activation ranges calibrated%n",
+                result.layers().size(), result.foldedBatchNorms().size(), result.ranges().size());
+        out.printf("  weights %.1f KiB -> %.1f KiB (%.2fx smaller)%n", fp32.weightBytes() / 1024.0,
+                quantized.weightBytes() / 1024.0, (double) fp32.weightBytes() / quantized.weightBytes());
+        out.printf("  on the %d calibration samples: top-1 agreement with FP32 %.2f%%, output SNR %.1f dB%n",
+                quantized.samples(), 100 * quantized.agreement(), quantized.snrDb());
+        for (String note : result.notes()) {
+            out.println("  note: " + note);
+        }
+    }
+
+    private static void writeReport(Path report, Path model, Path calibration, Path output, QuantizeOptions options,
+                                    QuantizationResult result, List<ModelMetrics> comparison) throws QuantizeException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("model", model.toString());
+        json.put("calibration", calibration.toString());
+        json.put("out", output.toString());
+        json.put("scheme", result.scheme());
+        json.put("calibrator", result.calibrator());
+        if (options.calibrator() instanceof PercentileCalibrator p) {
+            json.put("percentile", p.percentile());
+        }
+        json.put("weights", options.weights().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        json.put("biasCorrection", options.biasCorrection());
+        json.put("foldedBatchNorms", result.foldedBatchNorms());
+        json.put("layers", result.layers().stream().map(l -> Map.of("node", l.node(), "op", l.opType())).toList());
+        Map<String, Object> ranges = new LinkedHashMap<>();
+        result.ranges().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .forEach(e -> ranges.put(e.getKey(), List.of(e.getValue().low(), e.getValue().high())));
+        json.put("activationRanges", ranges);
+        Map<String, Object> shifts = new LinkedHashMap<>();
+        result.biasShift().forEach((layer, shift) -> shifts.put(layer, shift));
+        json.put("biasShift", shifts);
+        json.put("notes", result.notes());
+        json.put("comparisonOnCalibrationData", MetricsFormat.json(comparison));
+        String text = new GsonBuilder().disableHtmlEscaping().serializeNulls().setPrettyPrinting().create().toJson(json);
+        Path temporary = report.toAbsolutePath().resolveSibling(report.getFileName() + ".tmp");
+        try {
+            Files.writeString(temporary, text + "\n", StandardCharsets.UTF_8);
+            Files.move(temporary, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new QuantizeException(QuantizeException.Code.WRITE, "writing the report " + report + " failed: "
+                    + e.getMessage(), e);
+        }
+    }
+}

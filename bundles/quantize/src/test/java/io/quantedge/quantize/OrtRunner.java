@@ -1,0 +1,43 @@
+package io.quantedge.quantize;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import io.quantedge.api.tensor.Shape;
+import io.quantedge.api.tensor.Tensor;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+
+/** ONNX Runtime, the oracle: one thread, default optimisation, float inputs and first output. */
+final class OrtRunner implements AutoCloseable {
+
+    private final OrtEnvironment environment = OrtEnvironment.getEnvironment();
+    private final OrtSession session;
+
+    OrtRunner(Path model) throws Exception {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        options.setIntraOpNumThreads(1);
+        options.setInterOpNumThreads(1);
+        session = environment.createSession(model.toString(), options);
+    }
+
+    Tensor run(String input, Tensor value) throws Exception {
+        long[] shape = Arrays.stream(value.shape().dims()).asLongStream().toArray();
+        try (OnnxTensor tensor = OnnxTensor.createTensor(environment, FloatBuffer.wrap(value.toFloatArray()), shape);
+             OrtSession.Result result = session.run(Map.of(input, tensor))) {
+            OnnxTensor out = (OnnxTensor) result.get(0);
+            int[] dims = Arrays.stream(out.getInfo().getShape()).mapToInt(Math::toIntExact).toArray();
+            FloatBuffer floats = out.getFloatBuffer();
+            float[] copy = new float[floats.remaining()];
+            floats.get(copy);
+            return Tensor.ofFloats(Shape.of(dims), copy);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        session.close();
+    }
+}
