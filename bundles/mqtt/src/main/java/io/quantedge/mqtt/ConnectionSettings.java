@@ -24,6 +24,10 @@ final class ConnectionSettings {
         settings.setConnectionTimeout(options.connectTimeoutSeconds());
         settings.setAutomaticReconnect(true);
         settings.setAutomaticReconnectDelay(options.reconnectMinSeconds(), options.reconnectMaxSeconds());
+        // Paho 1.2.5's reconnect loop ignores the maximum above: after each failed attempt it doubles its
+        // wait (from 1 s) while it is below getMaxReconnectDelay(), 128 s unless set. Left so, a broker back
+        // after a 30 s outage was found again only some 30 s later; this caps the wait at the configured one.
+        settings.setMaxReconnectDelay((int) Math.min(Integer.MAX_VALUE, options.reconnectMaxSeconds() * 1000L));
         settings.setWill(willTopic, new MqttMessage(willPayload, 1, true, new MqttProperties()));
         if (!options.username().isBlank()) {
             settings.setUserName(options.username());

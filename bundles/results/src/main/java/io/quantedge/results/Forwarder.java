@@ -49,6 +49,7 @@ final class Forwarder {
 
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong droppedAtHandoff = new AtomicLong();
+    private final AtomicLong droppedAfterStop = new AtomicLong();
     private volatile long published;
     private volatile long resent;
     private volatile long droppedOnError;
@@ -61,6 +62,7 @@ final class Forwarder {
     private long nextSync;
     private boolean storingFails;
     private boolean sendingFails;
+    private boolean ackedSinceSync;
 
     /** A record sent and not confirmed yet; {@code deadline} moves on while the connection is down. */
     private static final class InFlight {
@@ -95,6 +97,11 @@ final class Forwarder {
     /** Takes {@code result} for sending; never blocks. */
     void offer(InferenceResult result) {
         accepted.incrementAndGet();
+        if (!running) {
+            // A caller still holding a stopped publisher: nothing would write the result any more.
+            droppedAfterStop.incrementAndGet();
+            return;
+        }
         if (!handoff.offer(result)) {
             // The writer is this far behind only when the disk stalls: the configured policy decides who goes.
             if (settings.limits().whenFull() == WhenFull.DROP_OLDEST) {
@@ -114,7 +121,7 @@ final class Forwarder {
     PublisherCounts counts() {
         long waitingInMemory = handoff.size();
         return new PublisherCounts(accepted.get(), published, resent, queueRecords + waitingInMemory, queueBytes,
-                queueDrops - deliveredAfterDrop + droppedAtHandoff.get(), droppedOnError);
+                queueDrops - deliveredAfterDrop + droppedAtHandoff.get(), droppedOnError + droppedAfterStop.get());
     }
 
     /** Stops sending, writes what is still in memory to the queue, and closes it. */
@@ -131,11 +138,20 @@ final class Forwarder {
         nextSync = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(settings.syncIntervalMillis());
         try {
             while (running) {
-                step();
+                try {
+                    step();
+                } catch (RuntimeException e) {
+                    // A bug must not end publishing for good: say so, start over from what is unconfirmed.
+                    log.error("Results: unexpected error; sending again from the first unconfirmed result", e);
+                    window.clear();
+                    queue.rewind();
+                    retryAt = System.nanoTime() + RETRY_DELAY_NANOS;
+                }
                 LockSupport.parkNanos(this, IDLE_PARK_NANOS);
             }
-        } catch (RuntimeException | Error e) {
-            log.error("Results: the forwarder stopped on an unexpected error; results are no longer sent", e);
+        } catch (Error e) {
+            log.error("Results: the forwarder stopped on a fatal error; results are no longer sent", e);
+            throw e;
         } finally {
             store();
             try {
@@ -153,8 +169,9 @@ final class Forwarder {
         if (connection.isConnected() && now - retryAt >= 0) {
             send(now);
         }
-        if (settings.syncIntervalMillis() == 0 ? stored : now - nextSync >= 0) {
+        if (settings.syncIntervalMillis() == 0 ? stored || ackedSinceSync : now - nextSync >= 0) {
             sync();
+            ackedSinceSync = false;
             nextSync = now + TimeUnit.MILLISECONDS.toNanos(settings.syncIntervalMillis());
         }
         updateQueueCounts();
@@ -216,6 +233,7 @@ final class Forwarder {
     private void acknowledge(InFlight done, boolean delivered) {
         try {
             boolean stillQueued = queue.ack(done.sequence);
+            ackedSinceSync = true;
             if (delivered) {
                 published++;
                 if (!stillQueued) {

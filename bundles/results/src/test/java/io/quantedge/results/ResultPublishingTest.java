@@ -57,11 +57,14 @@ class ResultPublishingTest {
 
     // ---- fixtures
 
-    /** A broker that saves sessions, so the test's consumer misses nothing while the broker restarts. */
+    /**
+     * A broker that saves sessions and queues without limit for a consumer that is away (Mosquitto
+     * keeps 1,000 by default), so the test's consumer misses nothing while the broker restarts.
+     */
     private Mosquitto broker() throws Exception {
         Path store = Files.createDirectories(dir.resolve("mosquitto-store"));
         Mosquitto broker = Mosquitto.start(dir, List.of("persistence true", "persistence_location " + store + "/",
-                "autosave_interval 1"));
+                "autosave_interval 1", "max_queued_messages 0"));
         open.add(broker);
         return broker;
     }
@@ -237,7 +240,8 @@ class ResultPublishingTest {
         long backlog = publisher.counts().queuedRecords();
         broker.start();
         long up = System.nanoTime();
-        await("reconnected", 30, gateway::isConnected);
+        // reconnectMaxSeconds is 2: the connection's waits between attempts must stay that short.
+        await("reconnected", 8, gateway::isConnected);
         long reconnected = System.nanoTime();
         await("backlog drained", 60, () -> publisher.counts().queuedRecords() == 0);
         long drained = System.nanoTime();
@@ -255,6 +259,53 @@ class ResultPublishingTest {
                         + "the publisher)%n", backlog, (up - down) / 1e9, (reconnected - up) / 1e9,
                 (drained - reconnected) / 1e9, collector.all().size(), total, counts.resent());
         System.out.println("mosquitto log:\n" + broker.log());
+    }
+
+    @Test
+    void aBrokerCrashUnderASteadyRateLosesNothingAndKeepsOrder() throws Exception {
+        // Mosquitto's default: topic aliases allowed, which the connection must decline (paho.mqtt.java#1104).
+        crashUnderSteadyRate(List.of());
+    }
+
+    @Test
+    void aBrokerCrashWithoutTopicAliasesLosesNothingEither() throws Exception {
+        crashUnderSteadyRate(List.of("max_topic_alias 0"));
+    }
+
+    /**
+     * 400 results at 20/s; after 5 s the broker hangs for 2 s (so results are in flight, unconfirmed),
+     * is killed (SIGKILL) and is back 10 s later.
+     */
+    private void crashUnderSteadyRate(List<String> brokerLines) throws Exception {
+        Path store = Files.createDirectories(dir.resolve("mosquitto-store"));
+        List<String> lines = new ArrayList<>(List.of("persistence true", "persistence_location " + store + "/",
+                "autosave_interval 1", "max_queued_messages 0"));
+        lines.addAll(brokerLines);
+        Mosquitto broker = Mosquitto.start(dir, lines);
+        open.add(broker);
+        ResultCollector collector = collector(broker);
+        MqttGatewayConnection gateway = connect(broker.uri());
+        MqttResultPublisher publisher = publisher(gateway, settings(1, roomy()));
+        await("connected", 15, gateway::isConnected);
+        int total = 20 * 20;
+        Thread producer = steady(publisher, "door-cam", total, 20);
+        Thread.sleep(5_000);
+        broker.pause();
+        Thread.sleep(2_000);
+        broker.kill();
+        Thread.sleep(10_000);
+        broker.start();
+        await("reconnected", 8, gateway::isConnected);
+        producer.join();
+        await("backlog drained", 30, () -> publisher.counts().queuedRecords() == 0);
+        List<Long> frames = collector.awaitDistinct(total, 30);
+        collector.awaitQuiet(500);
+        assertEquals(range(0, total), frames, "every result, in order of first arrival\n" + broker.log());
+        assertInOrderApartFromResends(collector.all());
+        assertEquals(0, publisher.counts().dropped());
+        assertTrue(gateway.isConnected(), "the connection stays up once the backlog is sent");
+        System.out.printf("crash: %d messages received for %d results (%d resent by the publisher)%n",
+                collector.all().size(), total, publisher.counts().resent());
     }
 
     /**
@@ -335,6 +386,8 @@ class ResultPublishingTest {
         }
         await("all stored", 10, () -> first.counts().queuedRecords() == count);
         first.stop();
+        first.publish(classified("door-cam", count));
+        assertEquals(1, first.counts().droppedOnError(), "a result handed to a stopped publisher is counted lost");
     }
 
     @Test

@@ -38,9 +38,11 @@ public interface GatewayConnection {
     /**
      * Like {@link #publish}, and says how it ended: the future completes when the broker has
      * acknowledged the message (QoS 1) or it has been written to the network (QoS 0), and fails when
-     * the connection is down or the send fails. It may stay pending across a reconnect (the client
-     * resends unacknowledged QoS 1 messages), so callers that need an answer put their own time limit on it.
-     * Connections that cannot tell complete it as soon as the message is taken.
+     * the connection is down or the send fails. A failure means "not known to be delivered", not
+     * "not delivered": Paho fails a QoS 1 send under way when the connection drops, yet resends it
+     * itself after reconnecting, so a caller that sends it again gets at least once. A future may
+     * also stay pending for long (a broker that never answers), so callers put their own time limit
+     * on it. Connections that cannot tell complete it as soon as the message is taken.
      */
     default CompletableFuture<Void> publishConfirmed(String topic, byte[] payload, int qos, boolean retained) {
         return publish(topic, payload, qos, retained) ? CompletableFuture.completedFuture(null)

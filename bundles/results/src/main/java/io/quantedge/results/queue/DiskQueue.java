@@ -139,9 +139,22 @@ public final class DiskQueue implements AutoCloseable {
             end = Math.max(end, segment.first + segment.count);
         }
         nextSequence = end;
-        writer = Segment.create(directory, nextSequence);
-        segments.addLast(writer);
-        syncDirectory();
+        try {
+            writer = Segment.create(directory, nextSequence);
+            segments.addLast(writer);
+            syncDirectory();
+        } catch (IOException e) {
+            // A full disk must not keep the queue from opening: what waits can still be delivered, which
+            // frees room. The last segment was cut back to whole records above, so appending to it is safe
+            // as long as its sequences run on to the next one.
+            Segment last = segments.peekLast();
+            if (last == null || last.first + last.count != nextSequence) {
+                throw e;
+            }
+            writer = last;
+            warnings.accept("Result queue: cannot start a new segment in " + directory + " (" + e.getMessage()
+                    + "); appending to " + last.file + " after its last whole record");
+        }
         Segment first = segments.peekFirst();
         head = new Position(first, FILE_HEADER_BYTES, first.first);
         while (head.sequence < consumed && head.offset < head.segment.size) {
