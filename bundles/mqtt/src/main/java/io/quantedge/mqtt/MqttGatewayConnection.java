@@ -38,9 +38,9 @@ import org.osgi.service.metatype.annotations.Designate;
 
 /**
  * The gateway's MQTT 5 connection. It keeps trying to connect (with doubling waits) until the
- * broker answers, after which Paho reconnects by itself; on every (re)connection it publishes the
- * gateway's retained messages again, then the retained birth on {@code status}, and renews the
- * subscriptions. The last will marks the gateway
+ * broker answers, after which Paho reconnects by itself; on every (re)connection it renews the
+ * subscriptions, publishes the gateway's retained messages again, then the retained birth on
+ * {@code status}. The last will marks the gateway
  * offline if it vanishes; a clean stop says so itself before disconnecting.
  */
 @Component(service = GatewayConnection.class, immediate = true, configurationPid = "io.quantedge.mqtt",
@@ -138,7 +138,11 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
         everConnected = true;
         aliases.disable();
         ready = true;
-        log.info("MQTT: {} {}", reconnect ? "reconnected to" : "connected to", serverUri);
+        // Subscriptions first: the broker takes one connection's packets in order, so once a client
+        // sees the birth (or this log line), commands it sends are heard.
+        for (SubscriptionRegistry.Entry entry : subscriptions.entries()) {
+            subscribeOnBroker(entry.filter, entry.qos);
+        }
         String statusTopic = topics.gateway("status");
         synchronized (retained) {
             for (RetainedTopics.Message message : retained.all()) {
@@ -148,9 +152,7 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
             }
         }
         publish(statusTopic, status.online().toString().getBytes(StandardCharsets.UTF_8), STATUS_QOS, true);
-        for (SubscriptionRegistry.Entry entry : subscriptions.entries()) {
-            subscribeOnBroker(entry.filter, entry.qos);
-        }
+        log.info("MQTT: {} {}", reconnect ? "reconnected to" : "connected to", serverUri);
     }
 
     @Override
