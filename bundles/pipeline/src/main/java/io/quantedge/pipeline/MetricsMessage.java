@@ -1,6 +1,7 @@
 package io.quantedge.pipeline;
 
 import com.google.gson.JsonObject;
+import io.quantedge.api.sensor.SensorStatistics;
 import io.quantedge.api.serving.ServedModel;
 import java.time.Instant;
 import java.util.Collection;
@@ -45,6 +46,16 @@ final class MetricsMessage {
             o.addProperty("published", p.published());
             o.addProperty("queueDepth", p.queueDepth());
             o.addProperty("queueCapacity", p.queueCapacity());
+            SensorStatistics sensor = p.sensorStatistics();
+            JsonObject sensorCounts = new JsonObject();
+            sensorCounts.addProperty("delivered", sensor.delivered());
+            sensorCounts.addProperty("skipped", sensor.skipped());
+            sensorCounts.addProperty("rejected", sensor.rejected());
+            sensorCounts.addProperty("reconnects", sensor.reconnects());
+            if (!sensor.lastProblem().isEmpty()) {
+                sensorCounts.addProperty("lastProblem", sensor.lastProblem());
+            }
+            o.add("sensorCounts", sensorCounts);
             if (p.labelled() > 0) {
                 o.addProperty("labelled", p.labelled());
                 o.addProperty("accuracy", round(p.accuracy()));

@@ -7,6 +7,7 @@ import io.quantedge.api.mqtt.GatewayConnection;
 import io.quantedge.api.result.InferenceResult;
 import io.quantedge.api.result.ResultPublisher;
 import io.quantedge.api.sensor.SensorAdapter;
+import io.quantedge.api.sensor.SensorStatistics;
 import io.quantedge.api.serving.ModelServer;
 import io.quantedge.api.store.ModelStore;
 import io.quantedge.api.store.ModelStoreException;
@@ -130,7 +131,8 @@ public final class PipelineComponent implements RunningPipeline {
 
     @Override
     public PipelineSnapshot snapshot() {
-        return worker.snapshot();
+        SensorAdapter sensor = sensors.getService();
+        return worker.snapshot().withSensor(sensor == null ? SensorStatistics.NONE : sensor.statistics());
     }
 
     private void publish(InferenceResult result) {

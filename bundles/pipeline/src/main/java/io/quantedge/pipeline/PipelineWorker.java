@@ -5,6 +5,7 @@ import io.quantedge.api.modelpackage.PackageManifest;
 import io.quantedge.api.result.InferenceResult;
 import io.quantedge.api.sensor.Frame;
 import io.quantedge.api.sensor.FrameListener;
+import io.quantedge.api.sensor.SensorStatistics;
 import io.quantedge.api.serving.ModelServer;
 import io.quantedge.api.serving.ServedModel;
 import io.quantedge.api.serving.ServedRun;
@@ -128,7 +129,7 @@ final class PipelineWorker implements FrameListener {
         return new PipelineSnapshot(settings.name(), settings.sensor(), settings.model(), servedVersion,
                 queue.offered(), processed, queue.dropped(), unserved, badFrames, errors, published, queue.size(),
                 queue.capacity(), latency.percentile(50), latency.percentile(99), modelLatency.percentile(50),
-                modelLatency.percentile(99), labelled, correct, modelBytes);
+                modelLatency.percentile(99), labelled, correct, modelBytes, SensorStatistics.NONE);
     }
 
     private void work() {

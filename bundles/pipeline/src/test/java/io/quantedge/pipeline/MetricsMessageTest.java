@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.google.gson.JsonObject;
+import io.quantedge.api.sensor.SensorStatistics;
 import io.quantedge.api.serving.ServedModel;
 import java.time.Instant;
 import java.util.List;
@@ -15,7 +16,8 @@ class MetricsMessageTest {
 
     private static PipelineSnapshot snapshot(long processed, long dropped) {
         return new PipelineSnapshot("door", "cam-1", "m", "3", processed + dropped, processed, dropped, 0, 1, 2,
-                processed, 3, 4, 1.5, 9.25, 1.0, 2.0, 10, 9, 1000);
+                processed, 3, 4, 1.5, 9.25, 1.0, 2.0, 10, 9, 1000, SensorStatistics.NONE)
+                .withSensor(new SensorStatistics(processed + dropped, 6, 2, 1, "part 17 is not a JPEG"));
     }
 
     @Test
@@ -36,6 +38,12 @@ class MetricsMessageTest {
         assertEquals(1.5, door.getAsJsonObject("latencyMs").get("p50").getAsDouble());
         assertEquals(9.25, door.getAsJsonObject("latencyMs").get("p99").getAsDouble());
         assertEquals(0.9, door.get("accuracy").getAsDouble(), 1e-9);
+        // What the sensor rejected (a corrupt JPEG part, say) never reached the queue: reported apart.
+        JsonObject sensor = door.getAsJsonObject("sensorCounts");
+        assertEquals(425, sensor.get("delivered").getAsLong());
+        assertEquals(2, sensor.get("rejected").getAsLong());
+        assertEquals(1, sensor.get("reconnects").getAsLong());
+        assertEquals("part 17 is not a JPEG", sensor.get("lastProblem").getAsString());
         assertEquals(100, json.getAsJsonObject("models").getAsJsonObject("m").get("weightBytes").getAsLong());
         assertEquals(4096, json.getAsJsonObject("process").get("rssBytes").getAsLong());
         assertEquals(300, json.getAsJsonObject("jvm").get("heapUsedBytes").getAsLong());

@@ -2,6 +2,7 @@ package io.quantedge.sensor.synthetic;
 
 import io.quantedge.api.sensor.FrameListener;
 import io.quantedge.api.sensor.SensorAdapter;
+import io.quantedge.api.sensor.SensorStatistics;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,7 +42,8 @@ public final class SyntheticSensor implements SensorAdapter {
     private final ScheduledExecutorService clock;
     private ScheduledFuture<?> ticking;
     private volatile FrameListener listener;
-    private long sequence;
+    /** Frames emitted; written by the clock thread only, read by statistics(). */
+    private volatile long sequence;
 
     @Activate
     public SyntheticSensor(@Reference LoggerFactory loggers, SyntheticOptions options) throws IOException {
@@ -113,6 +115,11 @@ public final class SyntheticSensor implements SensorAdapter {
             // A listener's failure must not cancel the schedule (scheduleAtFixedRate stops on a throw).
             log.warn("Synthetic sensor {}: the listener failed on frame {}: {}", id, sequence - 1, e.toString());
         }
+    }
+
+    @Override
+    public SensorStatistics statistics() {
+        return new SensorStatistics(sequence, 0, 0, 0, "");
     }
 
     @Override

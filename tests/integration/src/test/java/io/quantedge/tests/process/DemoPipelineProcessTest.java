@@ -102,6 +102,9 @@ class DemoPipelineProcessTest {
             assertEquals(1000, demo.get("labelled").getAsLong());
             assertEquals(0, demo.get("dropped").getAsLong());
             assertEquals(0, demo.get("queueDepth").getAsInt());
+            // The sensor's own count: every frame it made reached the pipeline (the camera stops at 1,000).
+            assertEquals(1000, demo.getAsJsonObject("sensorCounts").get("delivered").getAsLong(), demo.toString());
+            assertEquals(0, demo.getAsJsonObject("sensorCounts").get("rejected").getAsLong(), demo.toString());
             assertEquals(accuracy, demo.get("accuracy").getAsDouble(), 0.0011);
             double p50 = demo.getAsJsonObject("latencyMs").get("p50").getAsDouble();
             double p99 = demo.getAsJsonObject("latencyMs").get("p99").getAsDouble();
