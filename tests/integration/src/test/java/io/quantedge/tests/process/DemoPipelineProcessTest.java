@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.quantedge.mqtt.Mosquitto;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  * for cnn_qdq_per_channel.onnx on these 1,000 images (numpy reference of the ONNX graph). The
  * gateway's integer kernels may round a few borderline images differently, so the bound is 2
  * points (20 images) either side; a preprocessing mistake (wrong scale, mean, layout or colour)
- * costs far more than that. The results and the metrics are read with mosquitto_sub, field by
- * field, and the accuracy is counted again from the results on the wire against the labels file.
+ * costs far more than that. The gateway publishes to a real Mosquitto (the embedded broker is
+ * configured off); the results and the metrics are read with mosquitto_sub, field by field, and the
+ * accuracy is counted again from the results on the wire against the labels file.
  */
 class DemoPipelineProcessTest {
 
@@ -69,9 +71,12 @@ class DemoPipelineProcessTest {
         Path mqtt = config.resolve("io.quantedge.mqtt.cfg.json");
         Files.writeString(mqtt, Files.readString(mqtt).replace("\"gatewayId\": \"\"", "\"gatewayId\": \"gw-demo\""));
 
-        int port = GatewayProcess.freePort();
-        try (GatewayProcess gateway = GatewayProcess.start(DIST, work, port, "run", "--config", config.toString(),
-                "--data", work.resolve("data").toString())) {
+        // A real Mosquitto instead of the embedded broker: the gateway connects to it as to a site's broker.
+        Files.delete(config.resolve("io.quantedge.broker.cfg.json"));
+        try (Mosquitto broker = Mosquitto.start(work);
+             GatewayProcess gateway = GatewayProcess.start(DIST, work, broker.port, "run", "--config",
+                     config.toString(), "--data", work.resolve("data").toString())) {
+            int port = broker.port;
             gateway.awaitLine(line -> line.contains("Model seed: installed fashion-mnist 1"), WITHIN);
             gateway.awaitLine(line -> line.contains("MQTT: connected"), WITHIN);
             // Every result over MQTT, read by Mosquitto's own client, subscribed before the first frame.
