@@ -143,7 +143,10 @@ final class HtmlReport {
                     .append("\" data-y=\"").append(vy).append("\"><title>")
                     .append(escape(format("%s: %s %.3g, %.2f%%", m.model(), xName, vx, 100 * vy)))
                     .append("</title></circle>\n");
-            h.append(format("<text x=\"%.1f\" y=\"%.1f\">%s</text>\n", px + 8, py - 6 - 12 * (i % 2), escape(m.model())));
+            // Names on the right half run leftwards, so they stay inside the picture.
+            boolean right = px > LEFT + plotW / 2.0;
+            h.append(format("<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"%s\">%s</text>\n", right ? px - 8 : px + 8,
+                    py - 6 - 12 * (i % 2), right ? "end" : "start", escape(m.model())));
         }
         h.append("</svg>\n");
     }
