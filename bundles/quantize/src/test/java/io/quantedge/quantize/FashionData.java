@@ -16,25 +16,25 @@ import java.util.List;
  * The project's Fashion-MNIST model and data (tests/models), and the engine as the gateway
  * assembles it without OSGi (the ONNX loader, the scalar reference backend).
  */
-final class FashionData {
+public final class FashionData {
 
-    static final Path MODELS = Path.of(System.getProperty("quantedge.models", "../../tests/models")).toAbsolutePath().normalize();
+    public static final Path MODELS = Path.of(System.getProperty("quantedge.models", "../../tests/models")).toAbsolutePath().normalize();
     static final Path CNN = MODELS.resolve("cnn_fp32.onnx");
     static final Path DATA = MODELS.resolve("data");
 
     private FashionData() {
     }
 
-    static Engine engine() {
+    public static Engine engine() {
         KernelRegistry kernels = new KernelRegistry(List.of(new KernelRegistry.Ranked(new ScalarBackend(), 0)));
         return new Engine(() -> List.of(new OnnxModelLoader()), () -> kernels);
     }
 
-    static Graph load(Path model) throws Exception {
+    public static Graph load(Path model) throws Exception {
         return new OnnxModelLoader().load(model);
     }
 
-    static Tensor calibration() throws Exception {
+    public static Tensor calibration() throws Exception {
         return NpyFile.read(DATA.resolve("fashion_calib_images.npy"));
     }
 
@@ -42,7 +42,7 @@ final class FashionData {
      * The 1,000 test images, preprocessed in float32 exactly as tests/models/scripts/common.py does
      * ({@code (u8 / 255 - 0.2860) / 0.3530}); the float file is not committed.
      */
-    static Tensor testImages() throws Exception {
+    public static Tensor testImages() throws Exception {
         Tensor raw = NpyFile.read(DATA.resolve("fashion_test_images_u8.npy"));
         int[] dims = raw.shape().dims();
         float[] x = new float[Math.toIntExact(raw.elementCount())];
@@ -53,7 +53,7 @@ final class FashionData {
         return Tensor.ofFloats(Shape.of(dims[0], 1, dims[1], dims[2]), x);
     }
 
-    static long[] testLabels() throws Exception {
+    public static long[] testLabels() throws Exception {
         return NpyFile.read(DATA.resolve("fashion_test_labels.npy")).toLongArray();
     }
 }

@@ -35,13 +35,16 @@ public final class EvalCommand implements CliCommand {
 
     static final String USAGE = """
             Usage: quantedge eval --model A.onnx [--model B.onnx ...] --data X.npy [--labels Y.npy]
-                                  [--format table|json] [--runs N]
+                                  [--format table|json|html] [--runs N]
               --model FILE    a model; the first is the reference for agreement and SNR (repeatable)
               --data FILE     .npy of N samples shaped as the models' one input (float32 N x ...)
               --labels FILE   .npy of N integer class indices, for accuracy (optional)
-              --format F      table (default) or json, on standard output
+              --format F      table (default), json, or html (one offline page: the table and charts
+                              of accuracy, or agreement, against weight size and p50 latency),
+                              on standard output
               --runs N        single-sample runs timed per model for latency p50/p99 (default 200)
-            Columns: file size, weight bytes (the file's initializers), top-1 accuracy against the
+            Columns: file size, weight bytes (the file's initializers), planned peak activation
+            bytes for one sample, top-1 accuracy against the
             labels, top-1 agreement with the first model, output SNR against the first model (dB),
             latency on the backends the engine chose. Progress goes to standard error.
             """ + ExitCodes.HELP;
@@ -67,7 +70,7 @@ public final class EvalCommand implements CliCommand {
         List<Path> models;
         Path data;
         Path labelsFile;
-        boolean json;
+        String format;
         int runs;
         try {
             Arguments a = Arguments.parse(args, Set.of("model", "data", "labels", "format", "runs"), Set.of());
@@ -78,11 +81,10 @@ public final class EvalCommand implements CliCommand {
             data = Path.of(a.required("data"));
             String labels = a.one("labels", null);
             labelsFile = labels == null ? null : Path.of(labels);
-            String format = a.one("format", "table");
-            if (!format.equals("table") && !format.equals("json")) {
-                throw new UsageException("--format is table or json, not '" + format + "'");
+            format = a.one("format", "table");
+            if (!Set.of("table", "json", "html").contains(format)) {
+                throw new UsageException("--format is table, json or html, not '" + format + "'");
             }
-            json = format.equals("json");
             runs = a.positiveInt("runs", 200);
         } catch (UsageException e) {
             err.println("quantedge eval: " + e.getMessage());
@@ -99,16 +101,22 @@ public final class EvalCommand implements CliCommand {
             }
             List<ModelMetrics> metrics = new Evaluator(engine, runs).evaluate(candidates, samples, labels,
                     new ProgressBar(err));
-            if (json) {
+            TreeSet<String> backends = new TreeSet<>();
+            metrics.forEach(m -> backends.add(m.backends()));
+            if (format.equals("json")) {
                 Map<String, Object> report = new LinkedHashMap<>();
                 report.put("data", data.toString());
                 report.put("labels", labelsFile == null ? null : labelsFile.toString());
                 report.put("models", MetricsFormat.json(metrics));
                 out.println(new GsonBuilder().disableHtmlEscaping().serializeNulls().setPrettyPrinting().create()
                         .toJson(report));
+            } else if (format.equals("html")) {
+                List<String> context = new ArrayList<>();
+                context.add("data: " + data + (labelsFile == null ? " (no labels: the charts show agreement)"
+                        : ", labels: " + labelsFile));
+                context.add("latency: " + runs + " single-sample runs per model, backends " + String.join(", ", backends));
+                out.print(HtmlReport.render("quantedge eval", context, metrics));
             } else {
-                TreeSet<String> backends = new TreeSet<>();
-                metrics.forEach(m -> backends.add(m.backends()));
                 MetricsFormat.table(metrics, String.join(", ", backends), out);
             }
             return ExitCodes.OK;

@@ -14,11 +14,13 @@ final class MetricsFormat {
     }
 
     static void table(List<ModelMetrics> metrics, String backendsNote, PrintStream out) {
-        out.printf("%-28s %9s %10s %9s %9s %9s %8s %8s%n", "model", "file KiB", "weight KiB", "accuracy",
-                "agreement", "SNR dB", "p50 ms", "p99 ms");
+        out.printf("%-28s %9s %10s %9s %9s %9s %9s %8s %8s%n", "model", "file KiB", "weight KiB", "act KiB",
+                "accuracy", "agreement", "SNR dB", "p50 ms", "p99 ms");
         for (ModelMetrics m : metrics) {
-            out.printf("%-28s %9.1f %10.1f %9s %8.2f%% %9s %8.3f %8.3f%n", shorten(m.model()), m.fileBytes() / 1024.0,
-                    m.weightBytes() / 1024.0, m.accuracy() == null ? "-" : String.format("%.2f%%", 100 * m.accuracy()),
+            out.printf("%-28s %9.1f %10.1f %9s %9s %8.2f%% %9s %8.3f %8.3f%n", shorten(m.model()), m.fileBytes() / 1024.0,
+                    m.weightBytes() / 1024.0, m.plannedActivationBytes() < 0 ? "-"
+                            : String.format("%.1f", m.plannedActivationBytes() / 1024.0),
+                    m.accuracy() == null ? "-" : String.format("%.2f%%", 100 * m.accuracy()),
                     100 * m.agreement(), Double.isInfinite(m.snrDb()) ? "inf" : String.format("%.1f", m.snrDb()),
                     m.p50Ms(), m.p99Ms());
         }
@@ -29,7 +31,8 @@ final class MetricsFormat {
             for (ModelMetrics m : metrics.subList(1, metrics.size())) {
                 out.printf(" %s %.2fx", shorten(m.model()), (double) first.weightBytes() / m.weightBytes());
             }
-            out.printf("%nlatency: one sample per run, backends %s%n", backendsNote);
+            out.printf("%nact KiB: the engine's planned peak of intermediate values for one sample;"
+                    + " latency: one sample per run, backends %s%n", backendsNote);
         }
     }
 
@@ -41,6 +44,7 @@ final class MetricsFormat {
             row.put("fileBytes", m.fileBytes());
             row.put("weightBytes", m.weightBytes());
             row.put("runtimeWeightBytes", m.runtimeWeightBytes());
+            row.put("plannedActivationBytes", m.plannedActivationBytes() < 0 ? null : m.plannedActivationBytes());
             row.put("samples", m.samples());
             row.put("accuracy", m.accuracy());
             row.put("agreement", m.agreement());

@@ -64,7 +64,8 @@ public final class QuantizeCommand implements CliCommand {
               --percentile P       for --calibrator percentile (default 99.99)
               --bias-correction    shift biases by the mean output error quantization adds, measured
                                    on the calibration data
-              --report FILE        write what was done and the comparison with FP32 as JSON
+              --report FILE        write what was done and the comparison with FP32 as JSON, or, when
+                                   FILE ends in .html, as one offline page with the table and charts
               --batch N            calibration samples run at once (default 32)
             BatchNorm is folded into the Conv before it first. Ops without a quantized form stay in
             float and are listed. Progress goes to standard error.
@@ -184,6 +185,15 @@ public final class QuantizeCommand implements CliCommand {
 
     private static void writeReport(Path report, Path model, Path calibration, Path output, QuantizeOptions options,
                                     QuantizationResult result, List<ModelMetrics> comparison) throws QuantizeException {
+        if (report.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".html")) {
+            List<String> context = new java.util.ArrayList<>();
+            context.add("Quantized " + model + " -> " + output + " (" + result.scheme() + ", calibrator "
+                    + result.calibrator() + (result.biasShift().isEmpty() ? "" : ", bias correction") + ")");
+            context.add("Compared on the calibration data " + calibration + " (no labels: the charts show agreement)");
+            result.notes().forEach(note -> context.add("note: " + note));
+            writeAtomically(report, HtmlReport.render("quantedge quantize", context, comparison));
+            return;
+        }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.toString());
         json.put("calibration", calibration.toString());
@@ -206,12 +216,31 @@ public final class QuantizeCommand implements CliCommand {
         json.put("biasShift", shifts);
         json.put("notes", result.notes());
         json.put("comparisonOnCalibrationData", MetricsFormat.json(comparison));
-        String text = new GsonBuilder().disableHtmlEscaping().serializeNulls().setPrettyPrinting().create().toJson(json);
+        writeAtomically(report, new GsonBuilder().disableHtmlEscaping().serializeNulls().setPrettyPrinting().create()
+                .toJson(json) + "\n");
+    }
+
+    /** A reader sees the old report or the whole new one, never half of it. */
+    private static void writeAtomically(Path report, String text) throws QuantizeException {
         Path temporary = report.toAbsolutePath().resolveSibling(report.getFileName() + ".tmp");
         try {
-            Files.writeString(temporary, text + "\n", StandardCharsets.UTF_8);
+            try (java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(temporary,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                    java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+                java.nio.ByteBuffer bytes = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+                while (bytes.hasRemaining()) {
+                    file.write(bytes);
+                }
+                // On disk before the rename, so a crash cannot leave a complete name over empty content.
+                file.force(true);
+            }
             Files.move(temporary, report, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // The error reported is the write's; a leftover .tmp names itself.
+            }
             throw new QuantizeException(QuantizeException.Code.WRITE, "writing the report " + report + " failed: "
                     + e.getMessage(), e);
         }

@@ -64,7 +64,7 @@ public final class Evaluator {
                 }
                 double[] latency = latency(model, input, samples);
                 metrics.add(new ModelMetrics(candidate.name(), candidate.fileBytes(), candidate.graph().initializerBytes(),
-                        model.weightBytes(), Batches.count(samples),
+                        model.weightBytes(), model.plannedActivationBytes(), Batches.count(samples),
                         labels == null ? null : Comparison.accuracy(top1, labels),
                         Comparison.agreement(top1, referenceTop1), Comparison.snrDb(reference, outputs),
                         latency[0], latency[1], backends(model.report())));

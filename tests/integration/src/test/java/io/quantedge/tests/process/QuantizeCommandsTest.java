@@ -7,8 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import javax.xml.parsers.DocumentBuilderFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
 
 /** {@code quantedge quantize} and {@code quantedge eval} from the distribution, as a user runs them. */
 class QuantizeCommandsTest {
@@ -47,6 +51,26 @@ class QuantizeCommandsTest {
             assertTrue(p.output().contains("\"model\": \"cnn_int8.onnx\""), p.output());
             assertTrue(p.output().contains("\"accuracy\": null"), "no labels, no accuracy: " + p.output());
         }
+    }
+
+    @Test
+    void quantizeWritesAnHtmlReportThatParsesWithOneRowAndPointPerModel() throws Exception {
+        Path report = work.resolve("report.html");
+        try (GatewayProcess p = GatewayProcess.start(DIST, work, "quantize", "--model",
+                MODELS.resolve("cnn_fp32.onnx").toString(), "--calibration",
+                MODELS.resolve("data/fashion_calib_images.npy").toString(), "--out", work.resolve("q.onnx").toString(),
+                "--report", report.toString())) {
+            assertEquals(0, p.awaitExit(WITHIN), p.output());
+        }
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setNamespaceAware(true);
+        factory.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        Document page = factory.newDocumentBuilder().parse(report.toFile());
+        NodeList rows = page.getElementsByTagNameNS("*", "tr");
+        assertEquals(3, rows.getLength(), "a header row and one row per model");
+        assertEquals("q.onnx", ((Element) rows.item(2)).getAttribute("data-model"));
+        assertEquals(4, page.getElementsByTagNameNS("*", "circle").getLength(), "two charts, a point per model in each");
+        assertFalse(Files.readString(report).contains("<script"));
     }
 
     @Test
