@@ -8,6 +8,7 @@ import io.quantedge.api.model.ModelLoader;
 import io.quantedge.api.tensor.Tensor;
 import io.quantedge.onnx.writer.OnnxModelWriter;
 import io.quantedge.quantize.Granularity;
+import io.quantedge.quantize.MixedPrecision;
 import io.quantedge.quantize.ModelFiles;
 import io.quantedge.quantize.QuantizationResult;
 import io.quantedge.quantize.QuantizeException;
@@ -49,7 +50,8 @@ public final class QuantizeCommand implements CliCommand {
     static final String USAGE = """
             Usage: quantedge quantize --model FP32.onnx --calibration DATA.npy --out Q.onnx
                                       [--per-channel|--per-tensor] [--calibrator minmax|percentile|entropy|mse]
-                                      [--percentile P] [--bias-correction] [--report R.json] [--batch N]
+                                      [--percentile P] [--bias-correction] [--target-agreement A]
+                                      [--report R.json] [--batch N]
               --model FILE         the FP32 model (ONNX)
               --calibration FILE   .npy of N representative inputs (float32, N x the model's input),
                                    preprocessed as for inference; a few hundred are usually enough
@@ -64,6 +66,10 @@ public final class QuantizeCommand implements CliCommand {
               --percentile P       for --calibrator percentile (default 99.99)
               --bias-correction    shift biases by the mean output error quantization adds, measured
                                    on the calibration data
+              --target-agreement A keep the layers most sensitive to quantization in FP32, one more at a
+                                   time, until top-1 agreement with FP32 on the calibration data reaches
+                                   A (a fraction, such as 0.995); prints each layer's sensitivity (alone
+                                   in INT8: output SNR and agreement) and which layers were kept
               --report FILE        write what was done and the comparison with FP32 as JSON
               --batch N            calibration samples run at once (default 32)
             BatchNorm is folded into the Conv before it first. Ops without a quantized form stay in
@@ -93,9 +99,10 @@ public final class QuantizeCommand implements CliCommand {
         Path output;
         Path report;
         QuantizeOptions options;
+        Double target;
         try {
             Arguments a = Arguments.parse(args, Set.of("model", "calibration", "out", "calibrator", "percentile",
-                    "report", "batch"), Set.of("per-channel", "per-tensor", "bias-correction"));
+                    "report", "batch", "target-agreement"), Set.of("per-channel", "per-tensor", "bias-correction"));
             model = Path.of(a.required("model"));
             calibration = Path.of(a.required("calibration"));
             output = Path.of(a.required("out"));
@@ -115,6 +122,7 @@ public final class QuantizeCommand implements CliCommand {
             }
             double percentile = parsePercentile(percentileText);
             Calibrator calibrator = Calibrators.named(calibratorName, percentile);
+            target = parseTarget(a.one("target-agreement", null));
             options = new QuantizeOptions(a.flag("per-tensor") ? Granularity.PER_TENSOR : Granularity.PER_CHANNEL,
                     calibrator, a.flag("bias-correction"), a.positiveInt("batch", QuantizeOptions.DEFAULT_BATCH));
         } catch (UsageException e) {
@@ -126,16 +134,22 @@ public final class QuantizeCommand implements CliCommand {
             ProgressBar progress = new ProgressBar(err);
             Graph fp32 = ModelFiles.loadGraph(loaders, model);
             Tensor samples = ModelFiles.readNpy(calibration, "calibration data");
-            QuantizationResult result = new Quantizer(engine).quantize(fp32, samples, new W8A8Static(options.weights()),
-                    options, progress);
+            W8A8Static scheme = new W8A8Static(options.weights());
+            MixedPrecision.Result mixed = target == null ? null
+                    : new MixedPrecision(engine).quantize(fp32, samples, scheme, options, target, progress);
+            QuantizationResult result = mixed == null
+                    ? new Quantizer(engine).quantize(fp32, samples, scheme, options, progress) : mixed.quantization();
             write(result.graph(), output);
             List<ModelMetrics> comparison = new Evaluator(engine, 50).evaluate(List.of(
                     new Evaluator.Candidate(model.getFileName().toString(), fp32, EvalCommand.size(model)),
                     new Evaluator.Candidate(output.getFileName().toString(), result.graph(), EvalCommand.size(output))),
                     samples, null, progress);
             summary(model, output, result, comparison, out);
+            if (mixed != null) {
+                mixedSummary(mixed, out);
+            }
             if (report != null) {
-                writeReport(report, model, calibration, output, options, result, comparison);
+                writeReport(report, model, calibration, output, options, result, mixed, comparison);
             }
             return ExitCodes.OK;
         } catch (QuantizeException e) {
@@ -155,6 +169,21 @@ public final class QuantizeCommand implements CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--percentile must be a number in (50, 100], such as 99.99, not '" + text + "'");
         }
+    }
+
+    private static Double parseTarget(String text) throws UsageException {
+        if (text == null) {
+            return null;
+        }
+        try {
+            double value = Double.parseDouble(text);
+            if (value >= 0 && value <= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--target-agreement is a fraction in [0, 1], such as 0.995, not '" + text + "'");
     }
 
     private static void write(Graph graph, Path output) throws QuantizeException {
@@ -182,8 +211,64 @@ public final class QuantizeCommand implements CliCommand {
         }
     }
 
+    private static void mixedSummary(MixedPrecision.Result mixed, PrintStream out) {
+        out.printf("  mixed precision, target top-1 agreement %.2f%% with FP32 on the calibration data:%n",
+                100 * mixed.target());
+        out.printf("    all layers INT8: agreement %.2f%%, SNR %.1f dB%n", 100 * mixed.fullInt8().agreement(),
+                mixed.fullInt8().snrDb());
+        if (mixed.keptFloat().isEmpty()) {
+            out.println("    no layer kept in FP32: the INT8 model meets the target");
+        } else {
+            out.printf("    kept in FP32 (the most sensitive; alone in INT8 each gives): %s%n",
+                    String.join(", ", mixed.keptFloat().stream().map(l -> String.format("%s (SNR %.1f dB, agreement"
+                            + " %.2f%%)", l.node(), l.snrDb(), 100 * l.agreement())).toList()));
+            out.printf("    %s: agreement %.2f%%, SNR %.1f dB%n", mixed.met() ? "target met" : "target NOT met with"
+                    + " every layer in FP32", 100 * mixed.chosen().agreement(), mixed.chosen().snrDb());
+        }
+        out.println("  layer sensitivity (that layer alone in INT8, the rest FP32), most sensitive first:");
+        for (MixedPrecision.LayerSensitivity l : mixed.ranking()) {
+            out.printf("    %-24s %-7s SNR %6.1f dB  agreement %6.2f%%%s%n", l.node(), l.opType(), l.snrDb(),
+                    100 * l.agreement(), mixed.keptFloat().contains(l) ? "  kept FP32" : "");
+        }
+    }
+
+    private static Map<String, Object> mixedJson(MixedPrecision.Result mixed) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("targetAgreement", mixed.target());
+        json.put("measuredOn", "calibration data (no held-out split)");
+        json.put("met", mixed.met());
+        json.put("fullInt8Agreement", mixed.fullInt8().agreement());
+        json.put("agreement", mixed.chosen().agreement());
+        json.put("snrDb", finite(mixed.chosen().snrDb()));
+        json.put("keptFloat", mixed.keptFloat().stream().map(QuantizeCommand::sensitivityJson).toList());
+        json.put("sensitivity", mixed.ranking().stream().map(QuantizeCommand::sensitivityJson).toList());
+        json.put("steps", mixed.steps().stream().map(s -> {
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("keptFloat", s.keptFloat());
+            step.put("agreement", s.agreement());
+            step.put("snrDb", finite(s.snrDb()));
+            return step;
+        }).toList());
+        return json;
+    }
+
+    private static Map<String, Object> sensitivityJson(MixedPrecision.LayerSensitivity l) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("node", l.node());
+        json.put("op", l.opType());
+        json.put("snrDb", finite(l.snrDb()));
+        json.put("agreement", l.agreement());
+        return json;
+    }
+
+    /** JSON has no infinity: identical outputs are written as null, as in the comparison. */
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+
     private static void writeReport(Path report, Path model, Path calibration, Path output, QuantizeOptions options,
-                                    QuantizationResult result, List<ModelMetrics> comparison) throws QuantizeException {
+                                    QuantizationResult result, MixedPrecision.Result mixed,
+                                    List<ModelMetrics> comparison) throws QuantizeException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.toString());
         json.put("calibration", calibration.toString());
@@ -205,6 +290,9 @@ public final class QuantizeCommand implements CliCommand {
         result.biasShift().forEach((layer, shift) -> shifts.put(layer, shift));
         json.put("biasShift", shifts);
         json.put("notes", result.notes());
+        if (mixed != null) {
+            json.put("mixedPrecision", mixedJson(mixed));
+        }
         json.put("comparisonOnCalibrationData", MetricsFormat.json(comparison));
         String text = new GsonBuilder().disableHtmlEscaping().serializeNulls().setPrettyPrinting().create().toJson(json);
         Path temporary = report.toAbsolutePath().resolveSibling(report.getFileName() + ".tmp");
