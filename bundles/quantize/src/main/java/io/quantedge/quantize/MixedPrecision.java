@@ -18,9 +18,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Per-layer sensitivity and automatic mixed precision for W8A8 static, measured on the calibration
- * samples against the FP32 model (the same samples the ranges come from: no held-out split, so the
- * agreement is an in-sample figure).
+ * Per-layer sensitivity and automatic mixed precision for W8A8 static, measured against the FP32
+ * model on check samples: the calibration samples themselves (an in-sample figure), or a held-out
+ * set the ranges were not calibrated on.
  *
  * <p>Sensitivity quantizes one Conv, Gemm or MatMul at a time, with the QDQ of its input and output
  * and nothing else, and measures the model output's SNR and top-1 agreement with FP32. Ranges come
@@ -38,7 +38,7 @@ public final class MixedPrecision {
     }
 
     /** One model tried: the layers kept in FP32 and its figures against FP32. */
-    public record Step(List<String> keptFloat, double agreement, double snrDb) {
+    public record Step(List<String> keptFloat, double agreement, double snrDb, long weightBytes) {
         public Step {
             keptFloat = List.copyOf(keptFloat);
         }
@@ -73,19 +73,28 @@ public final class MixedPrecision {
         this.quantizer = new Quantizer(engine);
     }
 
-    /** The quantizable layers, most sensitive (lowest output SNR) first. */
+    /** The quantizable layers, most sensitive (lowest output SNR) first, measured on the calibration samples. */
     public List<LayerSensitivity> sensitivity(Graph fp32, Tensor samples, W8A8Static scheme, QuantizeOptions options,
                                               Progress progress) throws QuantizeException {
-        return new Run(fp32, samples, scheme, options, progress).ranking();
+        return new Run(fp32, samples, samples, scheme, options, progress).ranking();
     }
 
-    /** Quantizes with as few layers in FP32 as reach {@code target} top-1 agreement with FP32. */
+    /** {@link #quantize(Graph, Tensor, Tensor, W8A8Static, QuantizeOptions, double, Progress)} checked in-sample. */
     public Result quantize(Graph fp32, Tensor samples, W8A8Static scheme, QuantizeOptions options, double target,
                            Progress progress) throws QuantizeException {
+        return quantize(fp32, samples, samples, scheme, options, target, progress);
+    }
+
+    /**
+     * Quantizes with as few layers in FP32 as reach {@code target} top-1 agreement with FP32 on
+     * {@code check}; ranges and bias corrections come from {@code samples}.
+     */
+    public Result quantize(Graph fp32, Tensor samples, Tensor check, W8A8Static scheme, QuantizeOptions options,
+                           double target, Progress progress) throws QuantizeException {
         if (!(target >= 0 && target <= 1)) {
             throw new QuantizeException(Code.BAD_DATA, "the target agreement is a fraction in [0, 1], not " + target);
         }
-        Run run = new Run(fp32, samples, scheme, options, progress);
+        Run run = new Run(fp32, samples, check, scheme, options, progress);
         List<LayerSensitivity> ranking = run.ranking();
         List<Step> steps = new ArrayList<>();
         QuantizationResult chosen = null;
@@ -100,7 +109,8 @@ public final class MixedPrecision {
             chosen = quantizer.finish(run.calibration, samples, scheme.keepingFloat(floatNodes), options, progress);
             float[] outputs = run.outputs(chosen.graph(), kept + " layers in FP32");
             steps.add(new Step(ranking.subList(0, kept).stream().map(LayerSensitivity::node).toList(),
-                    run.agreement(outputs), Comparison.snrDb(run.reference, outputs)));
+                    run.agreement(outputs), Comparison.snrDb(run.reference, outputs),
+                    chosen.graph().initializerBytes()));
             if (steps.get(steps.size() - 1).agreement() >= target) {
                 break;
             }
@@ -112,7 +122,7 @@ public final class MixedPrecision {
 
     /** One calibration and the FP32 reference outputs, shared by every variant measured. */
     private final class Run {
-        final Tensor samples;
+        final Tensor check;
         final W8A8Static scheme;
         final QuantizeOptions options;
         final Progress progress;
@@ -122,9 +132,10 @@ public final class MixedPrecision {
         final int[] referenceTop1;
         final int classes;
 
-        Run(Graph fp32, Tensor samples, W8A8Static scheme, QuantizeOptions options, Progress progress)
+        Run(Graph fp32, Tensor samples, Tensor check, W8A8Static scheme, QuantizeOptions options, Progress progress)
                 throws QuantizeException {
-            this.samples = samples;
+            Quantizer.checkSamples(fp32, check);
+            this.check = check;
             this.scheme = scheme;
             this.options = options;
             this.progress = progress;
@@ -138,7 +149,7 @@ public final class MixedPrecision {
             }
             this.calibration = quantizer.calibrate(fp32, samples, values, options, progress);
             this.reference = outputs(fp32, "FP32 reference");
-            this.classes = reference.length / Batches.count(samples);
+            this.classes = reference.length / Batches.count(check);
             this.referenceTop1 = Comparison.top1(reference, classes);
         }
 
@@ -175,9 +186,9 @@ public final class MixedPrecision {
         }
 
         float[] outputs(Graph graph, String phase) throws QuantizeException {
-            int total = Batches.count(samples);
+            int total = Batches.count(check);
             try (Model model = ActivationStatistics.load(engine, graph, graph.name())) {
-                float[] outputs = Evaluator.outputs(model, model.inputs().get(0).name(), samples, options.batchSize(),
+                float[] outputs = Evaluator.outputs(model, model.inputs().get(0).name(), check, options.batchSize(),
                         n -> progress.update(phase, n, total));
                 if (reference != null && outputs.length != reference.length) {
                     throw new QuantizeException(Code.MODEL, phase + ": " + outputs.length + " output values, FP32 gave "

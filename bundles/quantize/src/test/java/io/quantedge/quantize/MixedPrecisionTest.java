@@ -64,6 +64,21 @@ class MixedPrecisionTest {
     }
 
     @Test
+    void aHeldOutSplitIsMeasuredWithoutCalibratingOnIt() throws Exception {
+        Tensor first = Batches.slice(calibration, 0, 150);
+        Tensor last = Batches.slice(calibration, 150, 50);
+        MixedPrecision.Result result = new MixedPrecision(engine).quantize(fp32, first, last, SCHEME,
+                QuantizeOptions.defaults(), 1.0, Progress.NONE);
+        result.steps().forEach(s -> System.out.printf("held out (150 calibrate, 50 check) FP32 layers %s: agreement"
+                + " %.4f SNR %.2f dB%n", s.keptFloat(), s.agreement(), s.snrDb()));
+        assertEquals(4, result.ranking().size());
+        assertTrue(result.met() || result.keptFloat().size() == 4, "met, or every layer kept");
+        // Agreement on 50 images moves in steps of 2%.
+        double step = 1.0 / 50;
+        result.steps().forEach(s -> assertEquals(0, Math.IEEEremainder(s.agreement(), step), 1e-9, s.toString()));
+    }
+
+    @Test
     void aTargetFullInt8MeetsKeepsEveryLayerQuantized() throws Exception {
         MixedPrecision.Result result = new MixedPrecision(engine).quantize(fp32, calibration, SCHEME,
                 QuantizeOptions.defaults(), 0.95, Progress.NONE);

@@ -7,6 +7,7 @@ import io.quantedge.api.model.InferenceEngine;
 import io.quantedge.api.model.ModelLoader;
 import io.quantedge.api.tensor.Tensor;
 import io.quantedge.onnx.writer.OnnxModelWriter;
+import io.quantedge.quantize.Batches;
 import io.quantedge.quantize.Granularity;
 import io.quantedge.quantize.MixedPrecision;
 import io.quantedge.quantize.ModelFiles;
@@ -51,7 +52,7 @@ public final class QuantizeCommand implements CliCommand {
             Usage: quantedge quantize --model FP32.onnx --calibration DATA.npy --out Q.onnx
                                       [--per-channel|--per-tensor] [--calibrator minmax|percentile|entropy|mse]
                                       [--percentile P] [--bias-correction] [--target-agreement A]
-                                      [--report R.json] [--batch N]
+                                      [--holdout F] [--report R.json] [--batch N]
               --model FILE         the FP32 model (ONNX)
               --calibration FILE   .npy of N representative inputs (float32, N x the model's input),
                                    preprocessed as for inference; a few hundred are usually enough
@@ -70,6 +71,9 @@ public final class QuantizeCommand implements CliCommand {
                                    time, until top-1 agreement with FP32 on the calibration data reaches
                                    A (a fraction, such as 0.995); prints each layer's sensitivity (alone
                                    in INT8: output SNR and agreement) and which layers were kept
+              --holdout F          with --target-agreement: calibrate on the first samples and measure
+                                   sensitivity and agreement on the last fraction F (such as 0.25)
+                                   instead of on the calibration samples themselves
               --report FILE        write what was done and the comparison with FP32 as JSON
               --batch N            calibration samples run at once (default 32)
             BatchNorm is folded into the Conv before it first. Ops without a quantized form stay in
@@ -100,9 +104,10 @@ public final class QuantizeCommand implements CliCommand {
         Path report;
         QuantizeOptions options;
         Double target;
+        Double holdout;
         try {
             Arguments a = Arguments.parse(args, Set.of("model", "calibration", "out", "calibrator", "percentile",
-                    "report", "batch", "target-agreement"), Set.of("per-channel", "per-tensor", "bias-correction"));
+                    "report", "batch", "target-agreement", "holdout"), Set.of("per-channel", "per-tensor", "bias-correction"));
             model = Path.of(a.required("model"));
             calibration = Path.of(a.required("calibration"));
             output = Path.of(a.required("out"));
@@ -122,7 +127,11 @@ public final class QuantizeCommand implements CliCommand {
             }
             double percentile = parsePercentile(percentileText);
             Calibrator calibrator = Calibrators.named(calibratorName, percentile);
-            target = parseTarget(a.one("target-agreement", null));
+            target = fraction(a.one("target-agreement", null), "target-agreement", false, "0.995");
+            holdout = fraction(a.one("holdout", null), "holdout", true, "0.25");
+            if (holdout != null && target == null) {
+                throw new UsageException("--holdout goes with --target-agreement");
+            }
             options = new QuantizeOptions(a.flag("per-tensor") ? Granularity.PER_TENSOR : Granularity.PER_CHANNEL,
                     calibrator, a.flag("bias-correction"), a.positiveInt("batch", QuantizeOptions.DEFAULT_BATCH));
         } catch (UsageException e) {
@@ -135,10 +144,30 @@ public final class QuantizeCommand implements CliCommand {
             Graph fp32 = ModelFiles.loadGraph(loaders, model);
             Tensor samples = ModelFiles.readNpy(calibration, "calibration data");
             W8A8Static scheme = new W8A8Static(options.weights());
-            MixedPrecision.Result mixed = target == null ? null
-                    : new MixedPrecision(engine).quantize(fp32, samples, scheme, options, target, progress);
-            QuantizationResult result = mixed == null
-                    ? new Quantizer(engine).quantize(fp32, samples, scheme, options, progress) : mixed.quantization();
+            MixedPrecision.Result mixed = null;
+            String measuredOn = null;
+            QuantizationResult result;
+            if (target == null) {
+                result = new Quantizer(engine).quantize(fp32, samples, scheme, options, progress);
+            } else {
+                Tensor calibrationPart = samples;
+                Tensor check = samples;
+                measuredOn = "the " + Batches.count(samples) + " calibration samples (in-sample)";
+                if (holdout != null) {
+                    int total = Batches.count(samples);
+                    int held = (int) Math.round(holdout * total);
+                    if (held < 1 || held >= total) {
+                        throw new QuantizeException(QuantizeException.Code.BAD_DATA, "--holdout " + holdout + " of "
+                                + total + " samples leaves none to calibrate on or none to check with");
+                    }
+                    calibrationPart = Batches.slice(samples, 0, total - held);
+                    check = Batches.slice(samples, total - held, held);
+                    measuredOn = "the last " + held + " of the " + total + " samples, held out from calibration";
+                }
+                mixed = new MixedPrecision(engine).quantize(fp32, calibrationPart, check, scheme, options, target,
+                        progress);
+                result = mixed.quantization();
+            }
             write(result.graph(), output);
             List<ModelMetrics> comparison = new Evaluator(engine, 50).evaluate(List.of(
                     new Evaluator.Candidate(model.getFileName().toString(), fp32, EvalCommand.size(model)),
@@ -146,10 +175,10 @@ public final class QuantizeCommand implements CliCommand {
                     samples, null, progress);
             summary(model, output, result, comparison, out);
             if (mixed != null) {
-                mixedSummary(mixed, out);
+                mixedSummary(mixed, measuredOn, out);
             }
             if (report != null) {
-                writeReport(report, model, calibration, output, options, result, mixed, comparison);
+                writeReport(report, model, calibration, output, options, result, mixed, measuredOn, comparison);
             }
             return ExitCodes.OK;
         } catch (QuantizeException e) {
@@ -171,19 +200,21 @@ public final class QuantizeCommand implements CliCommand {
         }
     }
 
-    private static Double parseTarget(String text) throws UsageException {
+    /** A fraction in [0, 1], or in (0, 1) when {@code open}; null when the option is absent. */
+    private static Double fraction(String text, String option, boolean open, String example) throws UsageException {
         if (text == null) {
             return null;
         }
         try {
             double value = Double.parseDouble(text);
-            if (value >= 0 && value <= 1) {
+            if (open ? value > 0 && value < 1 : value >= 0 && value <= 1) {
                 return value;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException("--target-agreement is a fraction in [0, 1], such as 0.995, not '" + text + "'");
+        throw new UsageException("--" + option + " is a fraction in " + (open ? "(0, 1)" : "[0, 1]") + ", such as "
+                + example + ", not '" + text + "'");
     }
 
     private static void write(Graph graph, Path output) throws QuantizeException {
@@ -211,9 +242,9 @@ public final class QuantizeCommand implements CliCommand {
         }
     }
 
-    private static void mixedSummary(MixedPrecision.Result mixed, PrintStream out) {
-        out.printf("  mixed precision, target top-1 agreement %.2f%% with FP32 on the calibration data:%n",
-                100 * mixed.target());
+    private static void mixedSummary(MixedPrecision.Result mixed, String measuredOn, PrintStream out) {
+        out.printf("  mixed precision, target top-1 agreement %.2f%% with FP32 on %s:%n", 100 * mixed.target(),
+                measuredOn);
         out.printf("    all layers INT8: agreement %.2f%%, SNR %.1f dB%n", 100 * mixed.fullInt8().agreement(),
                 mixed.fullInt8().snrDb());
         if (mixed.keptFloat().isEmpty()) {
@@ -232,10 +263,10 @@ public final class QuantizeCommand implements CliCommand {
         }
     }
 
-    private static Map<String, Object> mixedJson(MixedPrecision.Result mixed) {
+    private static Map<String, Object> mixedJson(MixedPrecision.Result mixed, String measuredOn) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("targetAgreement", mixed.target());
-        json.put("measuredOn", "calibration data (no held-out split)");
+        json.put("measuredOn", measuredOn);
         json.put("met", mixed.met());
         json.put("fullInt8Agreement", mixed.fullInt8().agreement());
         json.put("agreement", mixed.chosen().agreement());
@@ -247,6 +278,7 @@ public final class QuantizeCommand implements CliCommand {
             step.put("keptFloat", s.keptFloat());
             step.put("agreement", s.agreement());
             step.put("snrDb", finite(s.snrDb()));
+            step.put("weightBytes", s.weightBytes());
             return step;
         }).toList());
         return json;
@@ -267,7 +299,7 @@ public final class QuantizeCommand implements CliCommand {
     }
 
     private static void writeReport(Path report, Path model, Path calibration, Path output, QuantizeOptions options,
-                                    QuantizationResult result, MixedPrecision.Result mixed,
+                                    QuantizationResult result, MixedPrecision.Result mixed, String measuredOn,
                                     List<ModelMetrics> comparison) throws QuantizeException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.toString());
@@ -291,7 +323,7 @@ public final class QuantizeCommand implements CliCommand {
         json.put("biasShift", shifts);
         json.put("notes", result.notes());
         if (mixed != null) {
-            json.put("mixedPrecision", mixedJson(mixed));
+            json.put("mixedPrecision", mixedJson(mixed, measuredOn));
         }
         json.put("comparisonOnCalibrationData", MetricsFormat.json(comparison));
         String text = new GsonBuilder().disableHtmlEscaping().serializeNulls().setPrettyPrinting().create().toJson(json);
