@@ -92,8 +92,9 @@ class MixedPrecisionTest {
     void aTargetAboveFullInt8KeepsLayersInFp32AndOnnxRuntimeAgrees() throws Exception {
         MixedPrecision.Result result = new MixedPrecision(engine).quantize(fp32, calibration, SCHEME,
                 QuantizeOptions.defaults(), 1.0, Progress.NONE);
-        result.steps().forEach(s -> System.out.printf("mixed precision FP32 layers %s: agreement %.4f SNR %.2f dB%n",
-                s.keptFloat(), s.agreement(), s.snrDb()));
+        result.steps().forEach(s -> System.out.printf("mixed precision FP32 layers %s: agreement %.4f SNR %.2f dB"
+                + " weights %.2fx smaller%n", s.keptFloat(), s.agreement(), s.snrDb(),
+                (double) fp32.initializerBytes() / s.weightBytes()));
         double fullInt8 = result.fullInt8().agreement();
         assertTrue(fullInt8 < 1.0, "full INT8 must miss the target for this test to mean anything: " + fullInt8);
         assertFalse(result.keptFloat().isEmpty(), "at least one layer kept in FP32");
