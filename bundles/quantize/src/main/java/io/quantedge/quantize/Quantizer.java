@@ -11,6 +11,7 @@ import io.quantedge.quantize.calibration.ValueRange;
 import io.quantedge.quantize.graph.BatchNormFolding;
 import io.quantedge.quantize.graph.GraphEdits;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,24 +33,51 @@ public final class Quantizer {
 
     public QuantizationResult quantize(Graph fp32, Tensor samples, Scheme scheme, QuantizeOptions options,
                                        Progress progress) throws QuantizeException {
+        Graph folded = BatchNormFolding.apply(fp32).graph();
+        Calibration calibration = calibrate(fp32, samples, scheme.valuesToCalibrate(folded), options, progress);
+        return finish(calibration, samples, scheme, options, progress);
+    }
+
+    /**
+     * The FP32 graph with BatchNorm folded, and the calibrated ranges of {@code values} (names in
+     * the folded graph). Every variant of a scheme whose values are among them can then be made
+     * from the one calibration.
+     */
+    public record Calibration(Graph graph, String input, List<String> foldedBatchNorms, Map<String, ValueRange> ranges,
+                              String calibrator) {
+        public Calibration {
+            foldedBatchNorms = List.copyOf(foldedBatchNorms);
+            ranges = Map.copyOf(ranges);
+        }
+    }
+
+    public Calibration calibrate(Graph fp32, Tensor samples, Collection<String> values, QuantizeOptions options,
+                                 Progress progress) throws QuantizeException {
         String input = checkSamples(fp32, samples);
         BatchNormFolding.Result folding = BatchNormFolding.apply(fp32);
         Graph graph = folding.graph();
-        List<String> values = new ArrayList<>(scheme.valuesToCalibrate(graph));
         Map<String, ValueRange> ranges = new LinkedHashMap<>();
         if (!values.isEmpty()) {
-            Map<String, Histogram> statistics = ActivationStatistics.collect(engine, graph, values, input, samples,
-                    options.batchSize(), options.calibrator().needsHistogram(), progress);
+            Map<String, Histogram> statistics = ActivationStatistics.collect(engine, graph, new ArrayList<>(values),
+                    input, samples, options.batchSize(), options.calibrator().needsHistogram(), progress);
             statistics.forEach((value, histogram) -> ranges.put(value, options.calibrator().range(histogram)));
         }
+        return new Calibration(graph, input, folding.folded(), ranges, options.calibrator().name());
+    }
+
+    /** The scheme applied with calibrated ranges, its biases corrected when the options say so. */
+    public QuantizationResult finish(Calibration calibration, Tensor samples, Scheme scheme, QuantizeOptions options,
+                                     Progress progress) throws QuantizeException {
+        Graph graph = calibration.graph();
+        Map<String, ValueRange> ranges = calibration.ranges();
         Scheme.Quantized quantized = scheme.quantize(graph, ranges, Map.of());
         Map<String, float[]> shift = Map.of();
-        if (options.biasCorrection()) {
-            shift = biasShift(graph, quantized, input, samples, options.batchSize(), progress);
+        if (options.biasCorrection() && !quantized.layers().isEmpty()) {
+            shift = biasShift(graph, quantized, calibration.input(), samples, options.batchSize(), progress);
             quantized = scheme.quantize(graph, ranges, shift);
         }
-        return new QuantizationResult(quantized.graph(), scheme.name(), options.calibrator().name(), folding.folded(),
-                ranges, quantized.layers(), shift, quantized.notes());
+        return new QuantizationResult(quantized.graph(), scheme.name(), calibration.calibrator(),
+                calibration.foldedBatchNorms(), ranges, quantized.layers(), shift, quantized.notes());
     }
 
     /** The model's one input, after checking the samples fit it. */

@@ -60,9 +60,36 @@ public final class W8A8Static implements Scheme {
             "ConvInteger", "QLinearConv", "QLinearMatMul", "EyeLike", "OneHot", "Range", "If", "Loop", "Scan");
 
     private final Granularity granularity;
+    private final Set<String> floatNodes;
 
     public W8A8Static(Granularity granularity) {
+        this(granularity, Set.of());
+    }
+
+    /**
+     * Leaves the nodes named in {@code floatNodes} in FP32 as if W8A8 had no quantized form of them:
+     * they read the float values before any QuantizeLinear, and their outputs get no QDQ of their own.
+     * Mixed precision keeps sensitive layers this way; sensitivity leaves all but one node in float.
+     */
+    public W8A8Static(Granularity granularity, Set<String> floatNodes) {
         this.granularity = granularity;
+        this.floatNodes = Set.copyOf(floatNodes);
+    }
+
+    /** The same scheme leaving the named nodes in FP32 (replacing any set given before). */
+    public W8A8Static keepingFloat(Set<String> nodes) {
+        return new W8A8Static(granularity, nodes);
+    }
+
+    public Set<String> floatNodes() {
+        return floatNodes;
+    }
+
+    /** The Conv, Gemm and MatMul nodes this scheme quantizes in {@code graph}, in graph order. */
+    public List<Node> weightedLayers(Graph graph) throws QuantizeException {
+        Plan plan = Plan.of(graph, floatNodes);
+        return graph.nodes().stream()
+                .filter(n -> plan.quantizedNodes.contains(n.name()) && WEIGHTED.contains(n.opType())).toList();
     }
 
     @Override
@@ -72,7 +99,7 @@ public final class W8A8Static implements Scheme {
 
     @Override
     public Set<String> valuesToCalibrate(Graph graph) throws QuantizeException {
-        Plan plan = Plan.of(graph);
+        Plan plan = Plan.of(graph, floatNodes);
         Set<String> values = new LinkedHashSet<>();
         for (String value : plan.quantized) {
             if (!plan.sharesWith.containsKey(value)) {
@@ -85,7 +112,7 @@ public final class W8A8Static implements Scheme {
     @Override
     public Quantized quantize(Graph graph, Map<String, ValueRange> ranges, Map<String, float[]> biasShift)
             throws QuantizeException {
-        Plan plan = Plan.of(graph);
+        Plan plan = Plan.of(graph, floatNodes);
         Granularity weights = granularity;
         List<String> notes = new ArrayList<>(plan.notes);
         if (weights == Granularity.PER_CHANNEL && graph.opset("") < 13) {
@@ -103,7 +130,7 @@ public final class W8A8Static implements Scheme {
         final Map<String, String> sharesWith = new HashMap<>();
         final List<String> notes = new ArrayList<>();
 
-        static Plan of(Graph graph) throws QuantizeException {
+        static Plan of(Graph graph, Set<String> floatNodes) throws QuantizeException {
             int opset = graph.opset("");
             if (opset < 10) {
                 throw new QuantizeException(Code.UNSUPPORTED, "the model imports opset " + opset
@@ -115,7 +142,8 @@ public final class W8A8Static implements Scheme {
             Map<String, Tensor> constants = graph.initializers();
             for (Node node : graph.nodes()) {
                 String op = node.opType();
-                boolean known = node.domain().isEmpty()
+                boolean chosenFloat = floatNodes.contains(node.name());
+                boolean known = !chosenFloat && node.domain().isEmpty()
                         && (WEIGHTED.contains(op) || SAME_RANGE.contains(op) || ACTIVATION_OPS.contains(op));
                 String data = node.input(0).orElse("");
                 boolean floatData = floats.contains(data);
@@ -123,7 +151,11 @@ public final class W8A8Static implements Scheme {
                     if (floatData && node.domain().isEmpty() && !TYPE_CHANGING.contains(op) && !node.outputs().isEmpty()) {
                         floats.add(node.outputs().get(0));
                     }
-                    if (!NOT_DATA.contains(op) && node.inputs().stream().anyMatch(floats::contains)) {
+                    if (chosenFloat) {
+                        if (WEIGHTED.contains(op)) {
+                            plan.notes.add(node.qualifiedOpType() + " '" + node.name() + "' kept in FP32 by choice");
+                        }
+                    } else if (!NOT_DATA.contains(op) && node.inputs().stream().anyMatch(floats::contains)) {
                         plan.notes.add(node.qualifiedOpType() + " '" + node.name() + "' left in float: "
                                 + (known ? "its input is not a float activation" : "W8A8 has no quantized form of "
                                 + node.qualifiedOpType()));
@@ -148,7 +180,7 @@ public final class W8A8Static implements Scheme {
                     plan.sharesWith.put(output, plan.sharesWith.getOrDefault(data, data));
                 }
             }
-            if (plan.quantizedNodes.stream().noneMatch(n -> graph.nodes().stream()
+            if (floatNodes.isEmpty() && plan.quantizedNodes.stream().noneMatch(n -> graph.nodes().stream()
                     .anyMatch(node -> node.name().equals(n) && WEIGHTED.contains(node.opType())))) {
                 throw new QuantizeException(Code.UNSUPPORTED, "the model has no Conv, Gemm or MatMul on float activations"
                         + " that W8A8 could quantize");

@@ -7,7 +7,9 @@ import io.quantedge.api.model.InferenceEngine;
 import io.quantedge.api.model.ModelLoader;
 import io.quantedge.api.tensor.Tensor;
 import io.quantedge.onnx.writer.OnnxModelWriter;
+import io.quantedge.quantize.Batches;
 import io.quantedge.quantize.Granularity;
+import io.quantedge.quantize.MixedPrecision;
 import io.quantedge.quantize.ModelFiles;
 import io.quantedge.quantize.QuantizationResult;
 import io.quantedge.quantize.QuantizeException;
@@ -49,7 +51,8 @@ public final class QuantizeCommand implements CliCommand {
     static final String USAGE = """
             Usage: quantedge quantize --model FP32.onnx --calibration DATA.npy --out Q.onnx
                                       [--per-channel|--per-tensor] [--calibrator minmax|percentile|entropy|mse]
-                                      [--percentile P] [--bias-correction] [--report R.json] [--batch N]
+                                      [--percentile P] [--bias-correction] [--target-agreement A]
+                                      [--holdout F] [--report R.json] [--batch N]
               --model FILE         the FP32 model (ONNX)
               --calibration FILE   .npy of N representative inputs (float32, N x the model's input),
                                    preprocessed as for inference; a few hundred are usually enough
@@ -64,6 +67,13 @@ public final class QuantizeCommand implements CliCommand {
               --percentile P       for --calibrator percentile (default 99.99)
               --bias-correction    shift biases by the mean output error quantization adds, measured
                                    on the calibration data
+              --target-agreement A keep the layers most sensitive to quantization in FP32, one more at a
+                                   time, until top-1 agreement with FP32 on the calibration data reaches
+                                   A (a fraction, such as 0.995); prints each layer's sensitivity (alone
+                                   in INT8: output SNR and agreement) and which layers were kept
+              --holdout F          with --target-agreement: calibrate on the first samples and measure
+                                   sensitivity and agreement on the last fraction F (such as 0.25)
+                                   instead of on the calibration samples themselves
               --report FILE        write what was done and the comparison with FP32 as JSON, or, when
                                    FILE ends in .html, as one offline page with the table and charts
               --batch N            calibration samples run at once (default 32)
@@ -94,9 +104,11 @@ public final class QuantizeCommand implements CliCommand {
         Path output;
         Path report;
         QuantizeOptions options;
+        Double target;
+        Double holdout;
         try {
             Arguments a = Arguments.parse(args, Set.of("model", "calibration", "out", "calibrator", "percentile",
-                    "report", "batch"), Set.of("per-channel", "per-tensor", "bias-correction"));
+                    "report", "batch", "target-agreement", "holdout"), Set.of("per-channel", "per-tensor", "bias-correction"));
             model = Path.of(a.required("model"));
             calibration = Path.of(a.required("calibration"));
             output = Path.of(a.required("out"));
@@ -116,6 +128,11 @@ public final class QuantizeCommand implements CliCommand {
             }
             double percentile = parsePercentile(percentileText);
             Calibrator calibrator = Calibrators.named(calibratorName, percentile);
+            target = fraction(a.one("target-agreement", null), "target-agreement", false, "0.995");
+            holdout = fraction(a.one("holdout", null), "holdout", true, "0.25");
+            if (holdout != null && target == null) {
+                throw new UsageException("--holdout goes with --target-agreement");
+            }
             options = new QuantizeOptions(a.flag("per-tensor") ? Granularity.PER_TENSOR : Granularity.PER_CHANNEL,
                     calibrator, a.flag("bias-correction"), a.positiveInt("batch", QuantizeOptions.DEFAULT_BATCH));
         } catch (UsageException e) {
@@ -127,16 +144,42 @@ public final class QuantizeCommand implements CliCommand {
             ProgressBar progress = new ProgressBar(err);
             Graph fp32 = ModelFiles.loadGraph(loaders, model);
             Tensor samples = ModelFiles.readNpy(calibration, "calibration data");
-            QuantizationResult result = new Quantizer(engine).quantize(fp32, samples, new W8A8Static(options.weights()),
-                    options, progress);
+            W8A8Static scheme = new W8A8Static(options.weights());
+            MixedPrecision.Result mixed = null;
+            String measuredOn = null;
+            QuantizationResult result;
+            if (target == null) {
+                result = new Quantizer(engine).quantize(fp32, samples, scheme, options, progress);
+            } else {
+                Tensor calibrationPart = samples;
+                Tensor check = samples;
+                measuredOn = "the " + Batches.count(samples) + " calibration samples (in-sample)";
+                if (holdout != null) {
+                    int total = Batches.count(samples);
+                    int held = (int) Math.round(holdout * total);
+                    if (held < 1 || held >= total) {
+                        throw new QuantizeException(QuantizeException.Code.BAD_DATA, "--holdout " + holdout + " of "
+                                + total + " samples leaves none to calibrate on or none to check with");
+                    }
+                    calibrationPart = Batches.slice(samples, 0, total - held);
+                    check = Batches.slice(samples, total - held, held);
+                    measuredOn = "the last " + held + " of the " + total + " samples, held out from calibration";
+                }
+                mixed = new MixedPrecision(engine).quantize(fp32, calibrationPart, check, scheme, options, target,
+                        progress);
+                result = mixed.quantization();
+            }
             write(result.graph(), output);
             List<ModelMetrics> comparison = new Evaluator(engine, 50).evaluate(List.of(
                     new Evaluator.Candidate(model.getFileName().toString(), fp32, EvalCommand.size(model)),
                     new Evaluator.Candidate(output.getFileName().toString(), result.graph(), EvalCommand.size(output))),
                     samples, null, progress);
             summary(model, output, result, comparison, out);
+            if (mixed != null) {
+                mixedSummary(mixed, measuredOn, out);
+            }
             if (report != null) {
-                writeReport(report, model, calibration, output, options, result, comparison);
+                writeReport(report, model, calibration, output, options, result, mixed, measuredOn, comparison);
             }
             return ExitCodes.OK;
         } catch (QuantizeException e) {
@@ -156,6 +199,23 @@ public final class QuantizeCommand implements CliCommand {
         } catch (IllegalArgumentException e) {
             throw new UsageException("--percentile must be a number in (50, 100], such as 99.99, not '" + text + "'");
         }
+    }
+
+    /** A fraction in [0, 1], or in (0, 1) when {@code open}; null when the option is absent. */
+    private static Double fraction(String text, String option, boolean open, String example) throws UsageException {
+        if (text == null) {
+            return null;
+        }
+        try {
+            double value = Double.parseDouble(text);
+            if (open ? value > 0 && value < 1 : value >= 0 && value <= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new UsageException("--" + option + " is a fraction in " + (open ? "(0, 1)" : "[0, 1]") + ", such as "
+                + example + ", not '" + text + "'");
     }
 
     private static void write(Graph graph, Path output) throws QuantizeException {
@@ -183,14 +243,76 @@ public final class QuantizeCommand implements CliCommand {
         }
     }
 
+    private static void mixedSummary(MixedPrecision.Result mixed, String measuredOn, PrintStream out) {
+        out.printf("  mixed precision, target top-1 agreement %.2f%% with FP32 on %s:%n", 100 * mixed.target(),
+                measuredOn);
+        out.printf("    all layers INT8: agreement %.2f%%, SNR %.1f dB%n", 100 * mixed.fullInt8().agreement(),
+                mixed.fullInt8().snrDb());
+        if (mixed.keptFloat().isEmpty()) {
+            out.println("    no layer kept in FP32: the INT8 model meets the target");
+        } else {
+            out.printf("    kept in FP32 (the most sensitive; alone in INT8 each gives): %s%n",
+                    String.join(", ", mixed.keptFloat().stream().map(l -> String.format("%s (SNR %.1f dB, agreement"
+                            + " %.2f%%)", l.node(), l.snrDb(), 100 * l.agreement())).toList()));
+            out.printf("    %s: agreement %.2f%%, SNR %.1f dB%n", mixed.met() ? "target met" : "target NOT met with"
+                    + " every layer in FP32", 100 * mixed.chosen().agreement(), mixed.chosen().snrDb());
+        }
+        out.println("  layer sensitivity (that layer alone in INT8, the rest FP32), most sensitive first:");
+        for (MixedPrecision.LayerSensitivity l : mixed.ranking()) {
+            out.printf("    %-24s %-7s SNR %6.1f dB  agreement %6.2f%%%s%n", l.node(), l.opType(), l.snrDb(),
+                    100 * l.agreement(), mixed.keptFloat().contains(l) ? "  kept FP32" : "");
+        }
+    }
+
+    private static Map<String, Object> mixedJson(MixedPrecision.Result mixed, String measuredOn) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("targetAgreement", mixed.target());
+        json.put("measuredOn", measuredOn);
+        json.put("met", mixed.met());
+        json.put("fullInt8Agreement", mixed.fullInt8().agreement());
+        json.put("agreement", mixed.chosen().agreement());
+        json.put("snrDb", finite(mixed.chosen().snrDb()));
+        json.put("keptFloat", mixed.keptFloat().stream().map(QuantizeCommand::sensitivityJson).toList());
+        json.put("sensitivity", mixed.ranking().stream().map(QuantizeCommand::sensitivityJson).toList());
+        json.put("steps", mixed.steps().stream().map(s -> {
+            Map<String, Object> step = new LinkedHashMap<>();
+            step.put("keptFloat", s.keptFloat());
+            step.put("agreement", s.agreement());
+            step.put("snrDb", finite(s.snrDb()));
+            step.put("weightBytes", s.weightBytes());
+            return step;
+        }).toList());
+        return json;
+    }
+
+    private static Map<String, Object> sensitivityJson(MixedPrecision.LayerSensitivity l) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("node", l.node());
+        json.put("op", l.opType());
+        json.put("snrDb", finite(l.snrDb()));
+        json.put("agreement", l.agreement());
+        return json;
+    }
+
+    /** JSON has no infinity: identical outputs are written as null, as in the comparison. */
+    private static Double finite(double value) {
+        return Double.isFinite(value) ? value : null;
+    }
+
     private static void writeReport(Path report, Path model, Path calibration, Path output, QuantizeOptions options,
-                                    QuantizationResult result, List<ModelMetrics> comparison) throws QuantizeException {
+                                    QuantizationResult result, MixedPrecision.Result mixed, String measuredOn,
+                                    List<ModelMetrics> comparison) throws QuantizeException {
         if (report.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".html")) {
             List<String> context = new java.util.ArrayList<>();
             context.add("Quantized " + model + " -> " + output + " (" + result.scheme() + ", calibrator "
                     + result.calibrator() + (result.biasShift().isEmpty() ? "" : ", bias correction") + ")");
             context.add("Compared on the calibration data " + calibration + " (no labels: the charts show agreement)");
             result.notes().forEach(note -> context.add("note: " + note));
+            if (mixed != null) {
+                context.add("mixed precision: kept in FP32 " + (mixed.keptFloat().isEmpty() ? "no layer"
+                        : String.join(", ", mixed.keptFloat().stream().map(l -> l.node()).toList())) + "; agreement "
+                        + String.format("%.2f%%", 100 * mixed.chosen().agreement()) + " on " + measuredOn);
+            }
             writeAtomically(report, HtmlReport.render("quantedge quantize", context, comparison));
             return;
         }
@@ -215,6 +337,9 @@ public final class QuantizeCommand implements CliCommand {
         result.biasShift().forEach((layer, shift) -> shifts.put(layer, shift));
         json.put("biasShift", shifts);
         json.put("notes", result.notes());
+        if (mixed != null) {
+            json.put("mixedPrecision", mixedJson(mixed, measuredOn));
+        }
         json.put("comparisonOnCalibrationData", MetricsFormat.json(comparison));
         writeAtomically(report, new GsonBuilder().disableHtmlEscaping().serializeNulls().setPrettyPrinting().create()
                 .toJson(json) + "\n");

@@ -113,6 +113,51 @@ class QuantizeAndEvalCommandsTest {
         assertTrue(out().lines().anyMatch(l -> l.startsWith("q.onnx") && l.contains("%")), out());
     }
 
+    @Test
+    void targetAgreementKeepsTheMostSensitiveLayersInFp32AndSaysWhy() throws Exception {
+        Path q = dir.resolve("mixed.onnx");
+        Path report = dir.resolve("mixed.json");
+        assertEquals(0, quantize("--model", CNN.toString(), "--calibration", CALIBRATION.toString(), "--out", q.toString(),
+                "--target-agreement", "1.0", "--report", report.toString()), err());
+        System.out.print(out());
+        assertTrue(out().contains("mixed precision, target top-1 agreement 100.00% with FP32 on the 200 calibration samples"
+                + " (in-sample)"),
+                out());
+        assertTrue(out().contains("kept in FP32 (the most sensitive; alone in INT8 each gives): /"), out());
+        assertEquals(4, out().lines().filter(l -> l.matches(" +/\\S+ +(Conv|Gemm) +SNR .*")).count(), out());
+        JsonObject mixed = JsonParser.parseString(Files.readString(report)).getAsJsonObject()
+                .getAsJsonObject("mixedPrecision");
+        assertEquals(1.0, mixed.get("targetAgreement").getAsDouble());
+        JsonArray kept = mixed.getAsJsonArray("keptFloat");
+        JsonArray sensitivity = mixed.getAsJsonArray("sensitivity");
+        assertEquals(4, sensitivity.size());
+        assertTrue(kept.size() >= 1, mixed.toString());
+        assertEquals(sensitivity.get(0), kept.get(0), "the most sensitive layer is the first kept");
+        assertTrue(kept.get(0).getAsJsonObject().get("snrDb").getAsDouble() > 0, kept.toString());
+        assertTrue(mixed.get("agreement").getAsDouble() >= mixed.get("fullInt8Agreement").getAsDouble(), mixed.toString());
+        assertEquals(kept.size() + 1, mixed.getAsJsonArray("steps").size());
+
+        err.reset();
+        assertEquals(2, quantize("--model", CNN.toString(), "--calibration", CALIBRATION.toString(), "--out", q.toString(),
+                "--target-agreement", "99.5"));
+        assertTrue(err().contains("--target-agreement is a fraction in [0, 1], such as 0.995, not '99.5'"), err());
+
+        err.reset();
+        assertEquals(2, quantize("--model", CNN.toString(), "--calibration", CALIBRATION.toString(), "--out", q.toString(),
+                "--holdout", "0.25"));
+        assertTrue(err().contains("--holdout goes with --target-agreement"), err());
+
+        out.reset();
+        assertEquals(0, quantize("--model", CNN.toString(), "--calibration", CALIBRATION.toString(), "--out", q.toString(),
+                "--target-agreement", "0.9", "--holdout", "0.25", "--report", report.toString()), err());
+        System.out.print(out());
+        assertTrue(out().contains("on the last 50 of the 200 samples, held out from calibration"), out());
+        assertTrue(out().contains("no layer kept in FP32"), out());
+        mixed = JsonParser.parseString(Files.readString(report)).getAsJsonObject().getAsJsonObject("mixedPrecision");
+        assertEquals("the last 50 of the 200 samples, held out from calibration", mixed.get("measuredOn").getAsString());
+        assertEquals(0, mixed.getAsJsonArray("keptFloat").size());
+    }
+
     private static List<Double> ranges(JsonObject json, String value) {
         JsonArray range = json.getAsJsonObject("activationRanges").getAsJsonArray(value);
         return List.of(range.get(0).getAsDouble(), range.get(1).getAsDouble());
