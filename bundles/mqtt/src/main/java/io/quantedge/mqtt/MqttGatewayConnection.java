@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -215,23 +216,31 @@ public final class MqttGatewayConnection implements GatewayConnection, MqttCallb
 
     @Override
     public boolean publish(String topic, byte[] payload, int qos, boolean retain) {
-        MqttMessage message = new MqttMessage(payload, qos, retain, new MqttProperties());
+        return remembering(topic, payload, qos, retain,
+                () -> send(topic, new MqttMessage(payload, qos, retain, new MqttProperties())));
+    }
+
+    /**
+     * Runs {@code send}; a retained message is remembered first, and both happen under the lock a
+     * replay after a reconnect takes, so a replay never overtakes a newer state.
+     */
+    private <T> T remembering(String topic, byte[] payload, int qos, boolean retain, Supplier<T> send) {
         if (!retain) {
-            return send(topic, message);
+            return send.get();
         }
-        // Remembered and sent under one lock, so a replay after a reconnect never overtakes a newer state.
         synchronized (retained) {
             retained.remember(topic, payload, qos);
-            return send(topic, message);
+            return send.get();
         }
     }
 
     @Override
     public CompletableFuture<Void> publishConfirmed(String topic, byte[] payload, int qos, boolean retained) {
+        return remembering(topic, payload, qos, retained, () -> sendConfirmed(topic, payload, qos, retained));
+    }
+
+    private CompletableFuture<Void> sendConfirmed(String topic, byte[] payload, int qos, boolean retained) {
         CompletableFuture<Void> outcome = new CompletableFuture<>();
-        if (retained) {
-            this.retained.remember(topic, payload, qos);
-        }
         if (!isConnected()) {
             outcome.completeExceptionally(new IllegalStateException("not connected: not published on " + topic));
             return outcome;

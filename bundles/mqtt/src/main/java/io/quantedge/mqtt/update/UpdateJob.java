@@ -43,7 +43,7 @@ final class UpdateJob {
     }
 
     boolean complete() {
-        return request.url().isPresent() || received.cardinality() == request.chunks();
+        return received.cardinality() == request.chunks();
     }
 
     /** The share of the package received, 0 to 1. */
