@@ -11,11 +11,15 @@ import io.quantedge.engine.Value;
 import java.util.List;
 
 /**
- * Cast between FP32, FP16, INT64, INT32, INT16, UINT16, INT8, UINT8 and BOOL. The spec leaves
- * out-of-range float-to-integer results undefined; this cast truncates toward zero and then
+ * Cast between FP32, FP16, INT64, INT32, INT16, UINT16, INT8, UINT8, INT4, UINT4 and BOOL. The spec
+ * leaves out-of-range float-to-integer results undefined; this cast truncates toward zero and then
  * saturates to the target range (NaN becomes 0), so results are deterministic. Integer-to-integer
- * narrowing keeps the low bits (two's complement wrap), as C and ONNX Runtime do. To BOOL, any
- * nonzero value (NaN included) is true. To FP16 rounds to nearest even.
+ * narrowing keeps the low bits (two's complement wrap), as C and ONNX Runtime do, except to INT4
+ * and UINT4, which saturate as ONNX Runtime's 4-bit cast does (a 4-bit value is held one to a byte
+ * here, and a wrapped byte would not be a 4-bit value). To BOOL, any nonzero value (NaN included)
+ * is true. To FP16 rounds to nearest even. From INT4 and UINT4 (opset 21), the values widen as
+ * their sign says: the non-linear 4-bit weights (codes looked up in a float table) start with such
+ * a cast.
  */
 final class CastOp implements Operator {
 
@@ -32,19 +36,12 @@ final class CastOp implements Operator {
         if (code < 0) {
             throw node.error(Code.MALFORMED, "attribute 'to' is required");
         }
-        DataType target = OnnxTypes.fromCode(node, code);
-        if (target == DataType.INT4 || target == DataType.UINT4) {
-            throw node.error(Code.UNSUPPORTED, "casting to " + target + " is not supported");
-        }
-        return new CastOp(node, target);
+        return new CastOp(node, OnnxTypes.fromCode(node, code));
     }
 
     @Override
     public List<TensorType> infer(List<TensorType> inputs, List<Value> known) throws ModelLoadException {
         TensorType x = Operands.required(node, inputs, 0, "input");
-        if (x.type() == DataType.INT4 || x.type() == DataType.UINT4) {
-            throw node.error(Code.UNSUPPORTED, "casting from " + x.type() + " is not supported");
-        }
         return List.of(new TensorType(to, x.shape()));
     }
 
@@ -96,6 +93,7 @@ final class CastOp implements Operator {
             case INT32 -> out.ints()[at] = (int) v;
             case INT16, UINT16 -> out.shorts()[at] = (short) v;
             case BOOL -> out.bytes()[at] = (byte) (v != 0 ? 1 : 0);
+            case INT4, UINT4 -> out.bytes()[at] = (byte) saturate(v, out.type());
             default -> out.bytes()[at] = (byte) v;
         }
     }

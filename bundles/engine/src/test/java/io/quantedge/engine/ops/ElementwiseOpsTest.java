@@ -230,6 +230,24 @@ class ElementwiseOpsTest {
     }
 
     @Test
+    void castFromFourBitWidensAndToFourBitSaturates() throws ModelLoadException {
+        Value unsigned = new Value(DataType.UINT4, shape(4), new byte[] {0, 7, 8, 15}, 0);
+        assertLongs(op("Cast", 21).attr("to", 6L).in(unsigned).run(), shape(4), 0, 7, 8, 15);
+        assertValue(op("Cast", 21).attr("to", 1L).in(unsigned).run(), shape(4), 0, 7, 8, 15);
+        Value signed = new Value(DataType.INT4, shape(3), new byte[] {-8, -1, 7}, 0);
+        assertLongs(op("Cast", 21).attr("to", 7L).in(signed).run(), shape(3), -8, -1, 7);
+        assertValue(op("Cast", 21).attr("to", 1L).in(signed).run(), shape(3), -8, -1, 7);
+        Value f = floats(shape(6), -9.7f, -2.7f, 2.7f, 15.9f, 300f, Float.NaN);
+        Value toSigned = op("Cast", 21).attr("to", 22L).in(f).run();
+        assertEquals(DataType.INT4, toSigned.type());
+        assertLongs(toSigned, shape(6), -8, -2, 2, 7, 7, 0);
+        assertLongs(op("Cast", 21).attr("to", 21L).in(f).run(), shape(6), 0, 0, 2, 15, 15, 0);
+        // Integers saturate too: a wrapped 20 would not be a 4-bit value.
+        assertLongs(op("Cast", 21).attr("to", 21L).in(longs(shape(3), -1, 20, 9)).run(), shape(3), 0, 15, 9);
+        assertLongs(op("Cast", 21).attr("to", 22L).in(longs(shape(3), -100, 20, -3)).run(), shape(3), -8, 7, -3);
+    }
+
+    @Test
     void clipTakesAttributesBeforeOpset11AndInputsAfter() throws ModelLoadException {
         Value x = floats(shape(5), -3, -1, 0, 1, 3);
         assertValue(op("Clip", 6).attr("min", -1f).attr("max", 2f).in(x).run(), shape(5), -1, -1, 0, 1, 2);

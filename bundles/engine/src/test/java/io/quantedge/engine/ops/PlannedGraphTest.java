@@ -134,4 +134,34 @@ class PlannedGraphTest {
             }
         }
     }
+
+    @Test
+    void fourBitCodesLookedUpInAFloatTableFoldWhilePlanning() throws ModelLoadException {
+        // W = table[int32(codes)] * scale, codes a packed UINT4 initializer (the non-linear 4-bit form)
+        int[] codes = {0, 15, 3, 8, 1, 2};
+        float[] table = new float[16];
+        for (int i = 0; i < 16; i++) {
+            table[i] = (i - 7) * 0.25f;
+        }
+        List<Node> nodes = List.of(
+                node("cast", "Cast", List.of("codes"), List.of("indices"), Map.of("to", Attribute.ofInt(6))),
+                node("lookup", "Gather", List.of("table", "indices"), List.of("levels"), Map.of()),
+                node("scale", "Mul", List.of("levels", "scales"), List.of("w"), Map.of()),
+                node("add", "Add", List.of("x", "w"), List.of("y"), Map.of()));
+        Graph graph = new Graph("nf4", Map.of("", 21), List.of(dynamic("x", -1, 3, 2)), List.of(dynamic("y", -1, 3, 2)),
+                Map.of("codes", Tensor.ofNibbles(DataType.UINT4, Shape.of(3, 2), codes),
+                        "table", Tensor.ofFloats(Shape.of(16), table),
+                        "scales", Tensor.ofFloats(Shape.of(2), 2f, -1f)),
+                nodes, Map.of());
+        PreparedGraph prepared = prepare(graph);
+        assertEquals(3, prepared.foldedNodes(), "Cast, Gather and Mul run once, while planning");
+        ExecutionPlan plan = ExecutionPlan.build(prepared, Map.of("x", new int[] {1, 3, 2}));
+        assertEquals(1, plan.stepCount(), "only the Add runs");
+        float[] x = {1, -2, 0.5f, 3, 0, -1};
+        float[] got = plan.run(Map.of("x", Tensor.ofFloats(Shape.of(1, 3, 2), x))).get("y").toFloatArray();
+        float[] scales = {2f, -1f};
+        for (int i = 0; i < 6; i++) {
+            assertEquals(x[i] + table[codes[i]] * scales[i % 2], got[i], 1e-6, "element " + i);
+        }
+    }
 }
