@@ -36,7 +36,9 @@ public final class FileQuantizer implements ModelQuantizer {
                                        Progress progress) throws QuantizeException {
         Graph graph = ModelFiles.loadGraph(loaders, model);
         Tensor samples = ModelFiles.readNpy(calibration, "calibration data");
-        QuantizationResult result = new Quantizer(engine).quantize(graph, samples, scheme, options, progress);
+        QuantizationResult result = scheme instanceof BlockwiseWeightOnly weightOnly
+                ? new WeightOnlyQuantizer(engine).quantize(graph, samples, weightOnly, options, progress)
+                : new Quantizer(engine).quantize(graph, samples, scheme, options, progress);
         try {
             OnnxModelWriter.write(result.graph(), out);
         } catch (IOException e) {

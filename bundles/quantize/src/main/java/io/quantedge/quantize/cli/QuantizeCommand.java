@@ -8,6 +8,7 @@ import io.quantedge.api.model.ModelLoader;
 import io.quantedge.api.tensor.Tensor;
 import io.quantedge.onnx.writer.OnnxModelWriter;
 import io.quantedge.quantize.Batches;
+import io.quantedge.quantize.BlockwiseWeightOnly;
 import io.quantedge.quantize.Granularity;
 import io.quantedge.quantize.MixedPrecision;
 import io.quantedge.quantize.ModelFiles;
@@ -16,6 +17,7 @@ import io.quantedge.quantize.QuantizeException;
 import io.quantedge.quantize.QuantizeOptions;
 import io.quantedge.quantize.Quantizer;
 import io.quantedge.quantize.W8A8Static;
+import io.quantedge.quantize.WeightOnlyQuantizer;
 import io.quantedge.quantize.calibration.Calibrator;
 import io.quantedge.quantize.calibration.Calibrators;
 import io.quantedge.quantize.calibration.PercentileCalibrator;
@@ -44,19 +46,27 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
  */
 @Component(service = CliCommand.class, property = {
     CliCommand.NAME_PROPERTY + "=quantize",
-    CliCommand.SUMMARY_PROPERTY + "=quantize an FP32 ONNX model to INT8 (W8A8 static QDQ), calibrated on sample inputs"
+    CliCommand.SUMMARY_PROPERTY + "=quantize an FP32 ONNX model to INT8 (W8A8 static QDQ) or 4-bit weights (w4, nf4)"
 })
 public final class QuantizeCommand implements CliCommand {
 
     static final String USAGE = """
             Usage: quantedge quantize --model FP32.onnx --calibration DATA.npy --out Q.onnx
+                                      [--scheme w8a8|w4|nf4]
                                       [--per-channel|--per-tensor] [--calibrator minmax|percentile|entropy|mse]
                                       [--percentile P] [--bias-correction] [--target-agreement A]
-                                      [--holdout F] [--report R.json] [--batch N]
+                                      [--holdout F] [--block-size B] [--rounding nearest|gptq]
+                                      [--accuracy-level 0|4] [--report R.json] [--batch N]
               --model FILE         the FP32 model (ONNX)
               --calibration FILE   .npy of N representative inputs (float32, N x the model's input),
                                    preprocessed as for inference; a few hundred are usually enough
               --out FILE           the quantized model, standard ONNX (QDQ), written atomically
+              --scheme NAME        w8a8  int8 weights and activations, QDQ (default)
+                                   w4    4-bit weights in blocks along K, activations float, as
+                                         com.microsoft.MatMulNBits (MatMul and Gemm only)
+                                   nf4   4-bit NormalFloat weights in blocks, as standard ONNX
+                                         (opset 21: UINT4 codes, Gather from a 16-value table)
+             w8a8 only:
               --per-channel        one weight scale per output channel (default)
               --per-tensor         one weight scale per weight tensor
               --calibrator NAME    how activation ranges are chosen (default minmax):
@@ -74,11 +84,20 @@ public final class QuantizeCommand implements CliCommand {
               --holdout F          with --target-agreement: calibrate on the first samples and measure
                                    sensitivity and agreement on the last fraction F (such as 0.25)
                                    instead of on the calibration samples themselves
+             w4 and nf4 only:
+              --block-size B       weights per scale along K: 32, 64 or 128 (default 32); larger
+                                   blocks are smaller files and round more coarsely
+              --rounding NAME      nearest  each weight to its nearest level (default; needs no data)
+                                   gptq     GPTQ error compensation from the layers' inputs on the
+                                            calibration data (slower, usually more accurate)
+              --accuracy-level L   w4: 4 lets the runtime quantize activations to int8 per block
+                                   (integer kernels, the default), 0 keeps them float
+             all:
               --report FILE        write what was done and the comparison with FP32 as JSON, or, when
                                    FILE ends in .html, as one offline page with the table and charts
               --batch N            calibration samples run at once (default 32)
             BatchNorm is folded into the Conv before it first. Ops without a quantized form stay in
-            float and are listed. Progress goes to standard error.
+            float and are listed (w4 and nf4 leave Conv in float). Progress goes to standard error.
             """ + ExitCodes.HELP;
 
     private final List<ModelLoader> loaders;
@@ -106,9 +125,12 @@ public final class QuantizeCommand implements CliCommand {
         QuantizeOptions options;
         Double target;
         Double holdout;
+        BlockwiseWeightOnly weightOnly;
         try {
             Arguments a = Arguments.parse(args, Set.of("model", "calibration", "out", "calibrator", "percentile",
-                    "report", "batch", "target-agreement", "holdout"), Set.of("per-channel", "per-tensor", "bias-correction"));
+                    "report", "batch", "target-agreement", "holdout", "scheme", "block-size", "rounding",
+                    "accuracy-level"), Set.of("per-channel", "per-tensor", "bias-correction"));
+            weightOnly = WeightOnlyOptions.parse(a);
             model = Path.of(a.required("model"));
             calibration = Path.of(a.required("calibration"));
             output = Path.of(a.required("out"));
@@ -148,7 +170,9 @@ public final class QuantizeCommand implements CliCommand {
             MixedPrecision.Result mixed = null;
             String measuredOn = null;
             QuantizationResult result;
-            if (target == null) {
+            if (weightOnly != null) {
+                result = new WeightOnlyQuantizer(engine).quantize(fp32, samples, weightOnly, options, progress);
+            } else if (target == null) {
                 result = new Quantizer(engine).quantize(fp32, samples, scheme, options, progress);
             } else {
                 Tensor calibrationPart = samples;
@@ -174,12 +198,13 @@ public final class QuantizeCommand implements CliCommand {
                     new Evaluator.Candidate(model.getFileName().toString(), fp32, EvalCommand.size(model)),
                     new Evaluator.Candidate(output.getFileName().toString(), result.graph(), EvalCommand.size(output))),
                     samples, null, progress);
-            summary(model, output, result, comparison, out);
+            summary(model, output, result, weightOnly, comparison, out);
             if (mixed != null) {
                 mixedSummary(mixed, measuredOn, out);
             }
             if (report != null) {
-                writeReport(report, model, calibration, output, options, result, mixed, measuredOn, comparison);
+                writeReport(report, model, calibration, output, options, weightOnly, result, mixed, measuredOn,
+                        comparison);
             }
             return ExitCodes.OK;
         } catch (QuantizeException e) {
@@ -226,14 +251,20 @@ public final class QuantizeCommand implements CliCommand {
         }
     }
 
-    private static void summary(Path model, Path output, QuantizationResult result, List<ModelMetrics> comparison,
-                                PrintStream out) {
+    private static void summary(Path model, Path output, QuantizationResult result, BlockwiseWeightOnly weightOnly,
+                                List<ModelMetrics> comparison, PrintStream out) {
         ModelMetrics fp32 = comparison.get(0);
         ModelMetrics quantized = comparison.get(1);
-        out.printf("Quantized %s -> %s (%s, calibrator %s%s)%n", model, output, result.scheme(), result.calibrator(),
-                result.biasShift().isEmpty() ? "" : ", bias correction");
-        out.printf("  %d layers quantized, %d BatchNormalization folded, %d activation ranges calibrated%n",
-                result.layers().size(), result.foldedBatchNorms().size(), result.ranges().size());
+        if (weightOnly == null) {
+            out.printf("Quantized %s -> %s (%s, calibrator %s%s)%n", model, output, result.scheme(),
+                    result.calibrator(), result.biasShift().isEmpty() ? "" : ", bias correction");
+            out.printf("  %d layers quantized, %d BatchNormalization folded, %d activation ranges calibrated%n",
+                    result.layers().size(), result.foldedBatchNorms().size(), result.ranges().size());
+        } else {
+            out.printf("Quantized %s -> %s (%s)%n", model, output, WeightOnlyOptions.describe(weightOnly));
+            out.printf("  %d layers with 4-bit weights, %d BatchNormalization folded%n", result.layers().size(),
+                    result.foldedBatchNorms().size());
+        }
         out.printf("  weights %.1f KiB -> %.1f KiB (%.2fx smaller)%n", fp32.weightBytes() / 1024.0,
                 quantized.weightBytes() / 1024.0, (double) fp32.weightBytes() / quantized.weightBytes());
         out.printf("  on the %d calibration samples: top-1 agreement with FP32 %.2f%%, output SNR %.1f dB%n",
@@ -300,12 +331,14 @@ public final class QuantizeCommand implements CliCommand {
     }
 
     private static void writeReport(Path report, Path model, Path calibration, Path output, QuantizeOptions options,
-                                    QuantizationResult result, MixedPrecision.Result mixed, String measuredOn,
-                                    List<ModelMetrics> comparison) throws QuantizeException {
+                                    BlockwiseWeightOnly weightOnly, QuantizationResult result,
+                                    MixedPrecision.Result mixed, String measuredOn, List<ModelMetrics> comparison)
+            throws QuantizeException {
         if (report.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".html")) {
             List<String> context = new java.util.ArrayList<>();
-            context.add("Quantized " + model + " -> " + output + " (" + result.scheme() + ", calibrator "
-                    + result.calibrator() + (result.biasShift().isEmpty() ? "" : ", bias correction") + ")");
+            context.add("Quantized " + model + " -> " + output + " (" + (weightOnly != null
+                    ? WeightOnlyOptions.describe(weightOnly) : result.scheme() + ", calibrator " + result.calibrator()
+                    + (result.biasShift().isEmpty() ? "" : ", bias correction")) + ")");
             context.add("Compared on the calibration data " + calibration + " (no labels: the charts show agreement)");
             result.notes().forEach(note -> context.add("note: " + note));
             if (mixed != null) {
@@ -321,12 +354,16 @@ public final class QuantizeCommand implements CliCommand {
         json.put("calibration", calibration.toString());
         json.put("out", output.toString());
         json.put("scheme", result.scheme());
-        json.put("calibrator", result.calibrator());
-        if (options.calibrator() instanceof PercentileCalibrator p) {
-            json.put("percentile", p.percentile());
+        if (weightOnly != null) {
+            json.putAll(WeightOnlyOptions.json(weightOnly, comparison));
+        } else {
+            json.put("calibrator", result.calibrator());
+            if (options.calibrator() instanceof PercentileCalibrator p) {
+                json.put("percentile", p.percentile());
+            }
+            json.put("weights", options.weights().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+            json.put("biasCorrection", options.biasCorrection());
         }
-        json.put("weights", options.weights().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
-        json.put("biasCorrection", options.biasCorrection());
         json.put("foldedBatchNorms", result.foldedBatchNorms());
         json.put("layers", result.layers().stream().map(l -> Map.of("node", l.node(), "op", l.opType())).toList());
         Map<String, Object> ranges = new LinkedHashMap<>();
