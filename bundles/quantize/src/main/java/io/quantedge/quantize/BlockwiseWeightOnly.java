@@ -385,4 +385,18 @@ public final class BlockwiseWeightOnly implements Scheme {
         names.add(name);
         return name;
     }
+
+    /** Bytes of the weights this scheme quantizes in {@code graph}: as FP32, and as 4-bit codes with their scales. */
+    public record LayerBytes(long fp32, long fourBit) {
+    }
+
+    public LayerBytes layerBytes(Graph graph) {
+        long fp32 = 0;
+        long fourBit = 0;
+        for (Candidate c : candidates(graph, new ArrayList<>())) {
+            fp32 += 4L * c.k() * c.n();
+            fourBit += BlockwiseWeights.storedBytes(c.k(), c.n(), blockSize);
+        }
+        return new LayerBytes(fp32, fourBit);
+    }
 }

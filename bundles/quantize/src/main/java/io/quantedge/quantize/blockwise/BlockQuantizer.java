@@ -1,5 +1,7 @@
 package io.quantedge.quantize.blockwise;
 
+import java.util.Arrays;
+
 /**
  * Chooses the codes of a weight matrix {@code W[K][N]} ({@code y = x W}) in blocks of
  * {@code blockSize} along K, on a {@link FourBitGrid}:
@@ -135,28 +137,44 @@ public final class BlockQuantizer {
         if (l == null) {
             return null;
         }
-        // L^-1, lower triangular, by forward substitution column by column.
+        // L^-1, lower triangular, by forward substitution a row at a time (rows are contiguous).
         double[] inv = new double[k * k];
-        for (int c = 0; c < k; c++) {
-            inv[c * k + c] = 1 / l[c * k + c];
-            for (int r = c + 1; r < k; r++) {
-                double sum = 0;
-                for (int m = c; m < r; m++) {
-                    sum += l[r * k + m] * inv[m * k + c];
+        double[] row = new double[k];
+        for (int r = 0; r < k; r++) {
+            Arrays.fill(row, 0, r, 0);
+            for (int m = 0; m < r; m++) {
+                double lrm = l[r * k + m];
+                if (lrm != 0) {
+                    int at = m * k;
+                    for (int c = 0; c <= m; c++) {
+                        row[c] += lrm * inv[at + c];
+                    }
                 }
-                inv[r * k + c] = -sum / l[r * k + r];
+            }
+            double pivot = l[r * k + r];
+            for (int c = 0; c < r; c++) {
+                inv[r * k + c] = -row[c] / pivot;
+            }
+            inv[r * k + r] = 1 / pivot;
+        }
+        // H^-1 = L^-T L^-1: entry (i, j) = sum over m of inv[m][i] * inv[m][j]; lower triangle, then mirrored.
+        double[] hInv = new double[k * k];
+        for (int m = 0; m < k; m++) {
+            int at = m * k;
+            for (int i = 0; i <= m; i++) {
+                double a = inv[at + i];
+                if (a == 0) {
+                    continue;
+                }
+                int to = i * k;
+                for (int j = 0; j <= i; j++) {
+                    hInv[to + j] += a * inv[at + j];
+                }
             }
         }
-        // H^-1 = L^-T L^-1: entry (i, j) = sum over m >= max(i, j) of inv[m][i] * inv[m][j].
-        double[] hInv = new double[k * k];
         for (int i = 0; i < k; i++) {
-            for (int j = 0; j <= i; j++) {
-                double sum = 0;
-                for (int m = i; m < k; m++) {
-                    sum += inv[m * k + i] * inv[m * k + j];
-                }
-                hInv[i * k + j] = sum;
-                hInv[j * k + i] = sum;
+            for (int j = 0; j < i; j++) {
+                hInv[j * k + i] = hInv[i * k + j];
             }
         }
         double[] lower = cholesky(hInv, k);

@@ -83,6 +83,12 @@ public record BlockwiseWeights(int k, int n, int blockSize, FourBitGrid grid, by
 
     /** Bytes the weights take stored: codes at 4 bits (K padded to whole blocks) and float32 scales. */
     public long storedBytes() {
-        return (long) n * blocks() * blockSize / 2 + 4L * scales.length;
+        return storedBytes(k, n, blockSize);
+    }
+
+    /** {@link #storedBytes()} of a {@code [K][N]} matrix in blocks of {@code blockSize}. */
+    public static long storedBytes(int k, int n, int blockSize) {
+        long blocks = blocks(k, blockSize);
+        return n * blocks * blockSize / 2 + 4 * blocks * n;
     }
 }

@@ -198,13 +198,13 @@ public final class QuantizeCommand implements CliCommand {
                     new Evaluator.Candidate(model.getFileName().toString(), fp32, EvalCommand.size(model)),
                     new Evaluator.Candidate(output.getFileName().toString(), result.graph(), EvalCommand.size(output))),
                     samples, null, progress);
-            summary(model, output, result, weightOnly, comparison, out);
+            summary(model, output, result, weightOnly, fp32, comparison, out);
             if (mixed != null) {
                 mixedSummary(mixed, measuredOn, out);
             }
             if (report != null) {
-                writeReport(report, model, calibration, output, options, weightOnly, result, mixed, measuredOn,
-                        comparison);
+                writeReport(report, model, calibration, output, options, weightOnly, fp32, result, mixed,
+                        measuredOn, comparison);
             }
             return ExitCodes.OK;
         } catch (QuantizeException e) {
@@ -252,7 +252,7 @@ public final class QuantizeCommand implements CliCommand {
     }
 
     private static void summary(Path model, Path output, QuantizationResult result, BlockwiseWeightOnly weightOnly,
-                                List<ModelMetrics> comparison, PrintStream out) {
+                                Graph fp32Graph, List<ModelMetrics> comparison, PrintStream out) {
         ModelMetrics fp32 = comparison.get(0);
         ModelMetrics quantized = comparison.get(1);
         if (weightOnly == null) {
@@ -264,6 +264,7 @@ public final class QuantizeCommand implements CliCommand {
             out.printf("Quantized %s -> %s (%s)%n", model, output, WeightOnlyOptions.describe(weightOnly));
             out.printf("  %d layers with 4-bit weights, %d BatchNormalization folded%n", result.layers().size(),
                     result.foldedBatchNorms().size());
+            out.println("  " + WeightOnlyOptions.layerSummary(weightOnly, fp32Graph));
         }
         out.printf("  weights %.1f KiB -> %.1f KiB (%.2fx smaller)%n", fp32.weightBytes() / 1024.0,
                 quantized.weightBytes() / 1024.0, (double) fp32.weightBytes() / quantized.weightBytes());
@@ -331,7 +332,7 @@ public final class QuantizeCommand implements CliCommand {
     }
 
     private static void writeReport(Path report, Path model, Path calibration, Path output, QuantizeOptions options,
-                                    BlockwiseWeightOnly weightOnly, QuantizationResult result,
+                                    BlockwiseWeightOnly weightOnly, Graph fp32, QuantizationResult result,
                                     MixedPrecision.Result mixed, String measuredOn, List<ModelMetrics> comparison)
             throws QuantizeException {
         if (report.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".html")) {
@@ -355,7 +356,7 @@ public final class QuantizeCommand implements CliCommand {
         json.put("out", output.toString());
         json.put("scheme", result.scheme());
         if (weightOnly != null) {
-            json.putAll(WeightOnlyOptions.json(weightOnly, comparison));
+            json.putAll(WeightOnlyOptions.json(weightOnly, fp32, comparison));
         } else {
             json.put("calibrator", result.calibrator());
             if (options.calibrator() instanceof PercentileCalibrator p) {

@@ -1,9 +1,11 @@
 package io.quantedge.quantize.cli;
 
+import io.quantedge.api.graph.Graph;
 import io.quantedge.quantize.BlockwiseWeightOnly;
 import io.quantedge.quantize.BlockwiseWeightOnly.Format;
 import io.quantedge.quantize.BlockwiseWeightOnly.Rounding;
 import io.quantedge.quantize.eval.ModelMetrics;
+import io.quantedge.quantize.graph.BatchNormFolding;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -90,7 +92,7 @@ final class WeightOnlyOptions {
     }
 
     /** The report's fields for a weight-only run. */
-    static Map<String, Object> json(BlockwiseWeightOnly scheme, List<ModelMetrics> comparison) {
+    static Map<String, Object> json(BlockwiseWeightOnly scheme, Graph fp32, List<ModelMetrics> comparison) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("format", scheme.format().name().toLowerCase(Locale.ROOT));
         json.put("blockSize", scheme.blockSize());
@@ -98,13 +100,25 @@ final class WeightOnlyOptions {
         if (scheme.format() == Format.W4) {
             json.put("accuracyLevel", scheme.accuracyLevel());
         }
-        long fp32 = comparison.get(0).weightBytes();
+        long fp32Bytes = comparison.get(0).weightBytes();
         long quantized = comparison.get(1).weightBytes();
         Map<String, Object> bytes = new LinkedHashMap<>();
-        bytes.put("fp32", fp32);
+        bytes.put("fp32", fp32Bytes);
         bytes.put("quantized", quantized);
-        bytes.put("ratio", (double) fp32 / quantized);
+        bytes.put("ratio", (double) fp32Bytes / quantized);
+        // The layers alone: what 4 bits do where they apply, apart from what stays float.
+        BlockwiseWeightOnly.LayerBytes layers = scheme.layerBytes(BatchNormFolding.apply(fp32).graph());
+        bytes.put("layersFp32", layers.fp32());
+        bytes.put("layers4Bit", layers.fourBit());
+        bytes.put("layersRatio", (double) layers.fp32() / layers.fourBit());
         json.put("weightBytes", bytes);
         return json;
+    }
+
+    /** The quantized layers' weights before and after, apart from what stays float. */
+    static String layerSummary(BlockwiseWeightOnly scheme, Graph fp32) {
+        BlockwiseWeightOnly.LayerBytes layers = scheme.layerBytes(BatchNormFolding.apply(fp32).graph());
+        return String.format(Locale.ROOT, "the 4-bit layers' weights %.1f KiB -> %.1f KiB (%.2fx smaller)",
+                layers.fp32() / 1024.0, layers.fourBit() / 1024.0, (double) layers.fp32() / layers.fourBit());
     }
 }

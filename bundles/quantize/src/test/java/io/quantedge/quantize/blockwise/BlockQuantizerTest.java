@@ -67,6 +67,26 @@ class BlockQuantizerTest {
     }
 
     @Test
+    void smallerBlocksRoundFiner() {
+        int k = 512;
+        int n = 64;
+        float[] w = gaussian(k * n, 4);
+        for (FourBitGrid grid : new FourBitGrid[] {new SymmetricInt4Grid(), new NormalFloat4Grid()}) {
+            double previous = 0;
+            for (int block : new int[] {32, 64, 128}) {
+                float[] back = BlockQuantizer.nearest(w, k, n, block, grid).dequantized();
+                double error = 0;
+                for (int i = 0; i < w.length; i++) {
+                    error += (back[i] - w[i]) * (back[i] - w[i]);
+                }
+                System.out.printf("%s block %d: weight MSE %.3e%n", grid.name(), block, error / w.length);
+                assertTrue(error > previous, grid.name() + " block " + block);
+                previous = error;
+            }
+        }
+    }
+
+    @Test
     void matMulNBitsLayoutIsTransposedBlockedLowNibbleFirstAndPaddedWithTheZeroPoint() {
         int k = 40;
         int n = 2;

@@ -77,6 +77,11 @@ class WeightOnlyCommandTest {
         assertTrue(bytes.get("ratio").getAsDouble() > 4, bytes.toString());
         assertEquals(bytes.get("fp32").getAsDouble() / bytes.get("quantized").getAsDouble(),
                 bytes.get("ratio").getAsDouble(), 1e-9);
+        // fc1 1568 x 64 and fc2 64 x 10 in FP32; in 4 bits: 25 blocks of 64 along K=1568 (the last one
+        // padded), one along K=64, each 32 bytes of codes and a 4-byte scale per output.
+        assertEquals(4 * (1568 * 64 + 64 * 10), bytes.get("layersFp32").getAsLong());
+        assertEquals(64 * 25 * (32 + 4) + 10 * (32 + 4), bytes.get("layers4Bit").getAsLong());
+        assertTrue(text.contains("the 4-bit layers' weights 394.5 KiB -> 56.6 KiB (6.97x smaller)"), text);
     }
 
     @Test
