@@ -25,13 +25,22 @@ public final class WeightOnlyQuantizer {
                                        Progress progress) throws QuantizeException {
         BlockwiseWeightOnly prepared = scheme;
         if (scheme.rounding() == BlockwiseWeightOnly.Rounding.GPTQ) {
-            String input = Quantizer.checkSamples(fp32, samples);
-            Graph folded = BatchNormFolding.apply(fp32).graph();
-            Map<String, Integer> widths = new LinkedHashMap<>();
-            scheme.candidates(folded, new ArrayList<>()).forEach(c -> widths.put(c.input(), c.k()));
-            prepared = scheme.withInputCovariances(LayerInputCovariance.collect(engine, folded, widths, input, samples,
-                    options.batchSize(), progress));
+            prepared = scheme.withInputCovariances(inputCovariances(fp32, samples, scheme, options, progress));
         }
         return new Quantizer(engine).quantize(fp32, samples, prepared, options, progress);
+    }
+
+    /**
+     * {@code sum x^T x} of the input of every layer {@code scheme} quantizes, keyed by the input's
+     * value name. They depend on the model and the samples only, so one collection serves every
+     * block size and format ({@link BlockwiseWeightOnly#withInputCovariances}).
+     */
+    public Map<String, double[]> inputCovariances(Graph fp32, Tensor samples, BlockwiseWeightOnly scheme,
+                                                  QuantizeOptions options, Progress progress) throws QuantizeException {
+        String input = Quantizer.checkSamples(fp32, samples);
+        Graph folded = BatchNormFolding.apply(fp32).graph();
+        Map<String, Integer> widths = new LinkedHashMap<>();
+        scheme.candidates(folded, new ArrayList<>()).forEach(c -> widths.put(c.input(), c.k()));
+        return LayerInputCovariance.collect(engine, folded, widths, input, samples, options.batchSize(), progress);
     }
 }
