@@ -132,6 +132,19 @@ public final class BlockwiseWeightOnly implements Scheme {
         return rounding;
     }
 
+    /**
+     * The block of a layer with {@code k} inputs: the chosen size, or, when K is smaller, the
+     * power of two that holds K (16 at least, MatMulNBits' smallest). Either way such a layer has
+     * one block and one scale per output, so the weights round alike; only fewer padding codes
+     * are stored (a transformer's K = 64 in blocks of 128 would store twice its codes).
+     */
+    public int blockFor(int k) {
+        if (k >= blockSize) {
+            return blockSize;
+        }
+        return Math.max(16, Integer.highestOneBit(Math.max(1, k - 1)) << 1);
+    }
+
     @Override
     public String name() {
         return format.label() + "-block" + blockSize + "-" + rounding.label()
@@ -261,17 +274,17 @@ public final class BlockwiseWeightOnly implements Scheme {
         }
         FourBitGrid grid = format.grid();
         if (rounding == Rounding.NEAREST) {
-            return BlockQuantizer.nearest(w, k, n, blockSize, grid);
+            return BlockQuantizer.nearest(w, k, n, blockFor(k), grid);
         }
         double[] h = covariances.get(layer.input());
         if (h == null) {
             throw new IllegalStateException("GPTQ needs the input covariance of '" + layer.input() + "'");
         }
         try {
-            return BlockQuantizer.gptq(w, k, n, blockSize, grid, h);
+            return BlockQuantizer.gptq(w, k, n, blockFor(k), grid, h);
         } catch (ArithmeticException e) {
             notes.add(layer.node() + ": rounded to nearest, GPTQ failed: " + e.getMessage());
-            return BlockQuantizer.nearest(w, k, n, blockSize, grid);
+            return BlockQuantizer.nearest(w, k, n, blockFor(k), grid);
         }
     }
 
@@ -282,8 +295,8 @@ public final class BlockwiseWeightOnly implements Scheme {
         int n = layer.n();
         String b = fresh(names, layer.weight() + "_nbits_B");
         String scales = fresh(names, layer.weight() + "_nbits_scales");
-        initializers.put(b, Tensor.ofBytes(DataType.UINT8, Shape.of(n, weights.blocks(), blockSize / 2),
-                weights.matMulNBitsCodes()));
+        initializers.put(b, Tensor.ofBytes(DataType.UINT8,
+                Shape.of(n, weights.blocks(), weights.blockSize() / 2), weights.matMulNBitsCodes()));
         initializers.put(scales, Tensor.ofFloats(Shape.of(n * weights.blocks()), weights.matMulNBitsScales()));
         List<String> inputs = new ArrayList<>(List.of(layer.input(), b, scales));
         String output = node.outputs().get(0);
@@ -292,7 +305,7 @@ public final class BlockwiseWeightOnly implements Scheme {
         attributes.put("K", Attribute.ofInt(k));
         attributes.put("N", Attribute.ofInt(n));
         attributes.put("bits", Attribute.ofInt(4));
-        attributes.put("block_size", Attribute.ofInt(blockSize));
+        attributes.put("block_size", Attribute.ofInt(weights.blockSize()));
         if (accuracyLevel > 0) {
             attributes.put("accuracy_level", Attribute.ofInt(accuracyLevel));
         }
@@ -343,15 +356,15 @@ public final class BlockwiseWeightOnly implements Scheme {
         names.add(NF4_TABLE);
         // Padding codes are those of 0 (exact in NF4), though the Slice drops them anyway.
         int zeroCode = format.grid().code(0f, 1f);
-        initializers.put(codes, Tensor.ofNibbles(DataType.UINT4, Shape.of(blocks, blockSize, n),
+        initializers.put(codes, Tensor.ofNibbles(DataType.UINT4, Shape.of(blocks, weights.blockSize(), n),
                 weights.paddedCodes(zeroCode)));
         initializers.put(scales, Tensor.ofFloats(Shape.of(blocks, 1, n), weights.scales()));
-        initializers.put(shape, Tensor.ofLongs(Shape.of(2), (long) blocks * blockSize, n));
+        initializers.put(shape, Tensor.ofLongs(Shape.of(2), (long) blocks * weights.blockSize(), n));
         String indices = fresh(names, base + "_indices");
         String levels = fresh(names, base + "_levels");
         String scaled = fresh(names, base + "_scaled");
         String dequantized = fresh(names, base + "_dequantized");
-        boolean padded = blocks * blockSize != k;
+        boolean padded = blocks * weights.blockSize() != k;
         String reshaped = padded ? fresh(names, base + "_padded") : dequantized;
         nodes.add(new Node(base + "_Cast", "", "Cast", List.of(codes), List.of(indices),
                 Map.of("to", Attribute.ofInt(6))));
@@ -395,7 +408,7 @@ public final class BlockwiseWeightOnly implements Scheme {
         long fourBit = 0;
         for (Candidate c : candidates(graph, new ArrayList<>())) {
             fp32 += 4L * c.k() * c.n();
-            fourBit += BlockwiseWeights.storedBytes(c.k(), c.n(), blockSize);
+            fourBit += BlockwiseWeights.storedBytes(c.k(), c.n(), blockFor(c.k()));
         }
         return new LayerBytes(fp32, fourBit);
     }

@@ -1,5 +1,6 @@
 package io.quantedge.quantize;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -19,6 +20,7 @@ import io.quantedge.quantize.BlockwiseWeightOnly.Rounding;
 import io.quantedge.quantize.blockwise.BlockQuantizer;
 import io.quantedge.quantize.eval.Comparison;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -163,6 +165,21 @@ class BlockwiseWeightOnlyTest {
         assertTrue(e.getMessage().contains("--scheme w4"), e.getMessage());
         assertEquals(2, new BlockwiseWeightOnly(Format.W4, 32, 0, Rounding.NEAREST).quantize(old, Map.of(), Map.of())
                 .layers().size());
+    }
+
+    @Test
+    void aLayerWithFewerInputsThanABlockStoresOneBlockOfItsOwnSize() throws Exception {
+        // fc1 has K = 40, fc2 K = 16: with blocks of 128 they would store 88 and 112 padding codes a row.
+        Graph graph = new BlockwiseWeightOnly(Format.W4, 128, 0, Rounding.NEAREST).quantize(model(17), Map.of(),
+                Map.of()).graph();
+        Map<String, Long> blocks = new HashMap<>();
+        graph.nodes().stream().filter(n -> n.opType().equals("MatMulNBits"))
+                .forEach(n -> blocks.put(n.name(), n.attribute("block_size").orElseThrow().asInt()));
+        assertEquals(Map.of("fc1", 64L, "fc2", 16L), blocks);
+        assertArrayEquals(new int[] {N1, 1, 32}, graph.initializers().get("w1_nbits_B").shape().dims());
+        BlockwiseWeightOnly scheme = new BlockwiseWeightOnly(Format.NF4, 128, 0, Rounding.NEAREST);
+        assertEquals(4L * (K1 * N1 + N1 * N2), scheme.layerBytes(model(17)).fp32());
+        assertEquals(N1 * (32 + 4) + N2 * (8 + 4), scheme.layerBytes(model(17)).fourBit());
     }
 
     @Test
