@@ -45,7 +45,7 @@ import java.util.Set;
  */
 public final class BlockwiseWeightOnly implements Scheme {
 
-    public static final int DEFAULT_BLOCK_SIZE = 32;
+    public static final int DEFAULT_BLOCK_SIZE = 128;
     public static final int MIN_BLOCK_SIZE = 32;
     public static final int MAX_BLOCK_SIZE = 128;
     /** MatMulNBits' accuracy_level for int8 activations. */

@@ -85,7 +85,7 @@ public final class QuantizeCommand implements CliCommand {
                                    sensitivity and agreement on the last fraction F (such as 0.25)
                                    instead of on the calibration samples themselves
              w4 and nf4 only:
-              --block-size B       weights per scale along K: 32, 64 or 128 (default 32); larger
+              --block-size B       weights per scale along K: 32, 64 or 128 (default 128); larger
                                    blocks are smaller files and round more coarsely
               --rounding NAME      nearest  each weight to its nearest level (default; needs no data)
                                    gptq     GPTQ error compensation from the layers' inputs on the

@@ -88,7 +88,7 @@ class WeightOnlyCommandTest {
     void nf4WritesOpset21AndAccuracyLevelIsRefusedForIt() throws Exception {
         Path q = dir.resolve("nf4.onnx");
         assertEquals(0, quantize(CNN, q, "--scheme", "nf4"), err.toString(StandardCharsets.UTF_8));
-        assertTrue(out.toString(StandardCharsets.UTF_8).contains("nf4: NormalFloat-4 weights, blocks of 32, rounding"
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("nf4: NormalFloat-4 weights, blocks of 128, rounding"
                 + " nearest"), out.toString(StandardCharsets.UTF_8));
         assertEquals(21, new OnnxModelLoader().load(q).opset(""));
     }
