@@ -9,16 +9,18 @@ import io.quantedge.quantize.QuantizeException.Code;
 import io.quantedge.quantize.calibration.Histogram;
 import io.quantedge.quantize.calibration.ValueRange;
 import io.quantedge.quantize.graph.BatchNormFolding;
+import io.quantedge.quantize.graph.CrossLayerEqualization;
 import io.quantedge.quantize.graph.GraphEdits;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Post-training quantization of an FP32 graph, in memory: fold BatchNorm into the Conv before it,
- * calibrate the activation ranges the scheme asks for by running the FP32 graph in the engine over
+ * optionally equalize weight ranges across consecutive layers, calibrate the activation ranges the scheme asks for by running the FP32 graph in the engine over
  * the calibration samples, let the scheme rewrite the graph, and optionally correct biases for the
  * mean error quantization adds to each layer's output. Usable anywhere an {@link InferenceEngine}
  * is: the command line, the gateway, tests.
@@ -31,38 +33,71 @@ public final class Quantizer {
         this.engine = engine;
     }
 
+    /**
+     * Quantizes {@code fp32}. {@code samples} may be null for a scheme that calibrates nothing (W8
+     * dynamic) when no bias correction is asked for; then nothing is run before the rewrite.
+     */
     public QuantizationResult quantize(Graph fp32, Tensor samples, Scheme scheme, QuantizeOptions options,
                                        Progress progress) throws QuantizeException {
-        Graph folded = BatchNormFolding.apply(fp32).graph();
-        Calibration calibration = calibrate(fp32, samples, scheme.valuesToCalibrate(folded), options, progress);
+        Prepared prepared = prepare(fp32, options);
+        Set<String> values = scheme.valuesToCalibrate(prepared.graph());
+        if (samples == null) {
+            if (!values.isEmpty() || options.biasCorrection()) {
+                throw new QuantizeException(Code.BAD_DATA, scheme.name() + (values.isEmpty() ? " with bias correction"
+                        : "") + " needs calibration data: sample inputs to run the FP32 model on");
+            }
+            Calibration none = new Calibration(prepared.graph(), null, prepared.folded(), Map.of(), "none",
+                    prepared.equalization());
+            return finish(none, null, scheme, options, progress);
+        }
+        Calibration calibration = calibrate(prepared, checkSamples(fp32, samples), samples, values, options, progress);
         return finish(calibration, samples, scheme, options, progress);
     }
 
     /**
-     * The FP32 graph with BatchNorm folded, and the calibrated ranges of {@code values} (names in
-     * the folded graph). Every variant of a scheme whose values are among them can then be made
-     * from the one calibration.
+     * The FP32 graph with BatchNorm folded (and weights equalized when asked for), and the
+     * calibrated ranges of {@code values} (names in that graph). Every variant of a scheme whose
+     * values are among them can then be made from the one calibration. {@code equalization} is
+     * null when it was not asked for.
      */
     public record Calibration(Graph graph, String input, List<String> foldedBatchNorms, Map<String, ValueRange> ranges,
-                              String calibrator) {
+                              String calibrator, Equalization equalization) {
         public Calibration {
             foldedBatchNorms = List.copyOf(foldedBatchNorms);
             ranges = Map.copyOf(ranges);
         }
     }
 
+    /** The graph quantization starts from: BatchNorm folded, then, if asked for, equalized. */
+    private record Prepared(Graph graph, List<String> folded, Equalization equalization) {
+    }
+
+    private static Prepared prepare(Graph fp32, QuantizeOptions options) {
+        BatchNormFolding.Result folding = BatchNormFolding.apply(fp32);
+        if (!options.equalize()) {
+            return new Prepared(folding.graph(), folding.folded(), null);
+        }
+        CrossLayerEqualization.Result equalized = CrossLayerEqualization.apply(folding.graph());
+        return new Prepared(equalized.graph(), folding.folded(), equalized.equalization());
+    }
+
     public Calibration calibrate(Graph fp32, Tensor samples, Collection<String> values, QuantizeOptions options,
                                  Progress progress) throws QuantizeException {
         String input = checkSamples(fp32, samples);
-        BatchNormFolding.Result folding = BatchNormFolding.apply(fp32);
-        Graph graph = folding.graph();
+        return calibrate(prepare(fp32, options), input, samples, values, options, progress);
+    }
+
+    private Calibration calibrate(Prepared prepared, String input, Tensor samples, Collection<String> values,
+                                  QuantizeOptions options, Progress progress) throws QuantizeException {
+        Graph graph = prepared.graph();
         Map<String, ValueRange> ranges = new LinkedHashMap<>();
         if (!values.isEmpty()) {
             Map<String, Histogram> statistics = ActivationStatistics.collect(engine, graph, new ArrayList<>(values),
                     input, samples, options.batchSize(), options.calibrator().needsHistogram(), progress);
             statistics.forEach((value, histogram) -> ranges.put(value, options.calibrator().range(histogram)));
         }
-        return new Calibration(graph, input, folding.folded(), ranges, options.calibrator().name());
+        String calibrator = values.isEmpty() ? "none" : options.calibrator().name();
+        return new Calibration(graph, input, prepared.folded(), ranges, calibrator, prepared.equalization());
     }
 
     /** The scheme applied with calibrated ranges, its biases corrected when the options say so. */
@@ -76,8 +111,13 @@ public final class Quantizer {
             shift = biasShift(graph, quantized, calibration.input(), samples, options.batchSize(), progress);
             quantized = scheme.quantize(graph, ranges, shift);
         }
+        List<String> notes = new ArrayList<>();
+        if (calibration.equalization() != null) {
+            notes.addAll(calibration.equalization().notes());
+        }
+        notes.addAll(quantized.notes());
         return new QuantizationResult(quantized.graph(), scheme.name(), calibration.calibrator(),
-                calibration.foldedBatchNorms(), ranges, quantized.layers(), shift, quantized.notes());
+                calibration.foldedBatchNorms(), ranges, quantized.layers(), shift, notes, calibration.equalization());
     }
 
     /** The model's one input, after checking the samples fit it. */

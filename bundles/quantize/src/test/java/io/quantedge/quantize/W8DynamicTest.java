@@ -1,0 +1,126 @@
+package io.quantedge.quantize;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quantedge.api.graph.Graph;
+import io.quantedge.api.graph.Node;
+import io.quantedge.api.model.Model;
+import io.quantedge.api.tensor.DataType;
+import io.quantedge.api.tensor.Tensor;
+import io.quantedge.engine.Engine;
+import io.quantedge.onnx.writer.OnnxModelWriter;
+import io.quantedge.quantize.eval.Comparison;
+import io.quantedge.quantize.eval.Evaluator;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * W8 with dynamic activations (DynamicQuantizeLinear + MatMulInteger) on the project's
+ * Fashion-MNIST models, measured on the 1,000 test images one image per run (DynamicQuantizeLinear
+ * takes its range from the whole input tensor, so a batch would change the results), in our
+ * engine and in ONNX Runtime.
+ */
+class W8DynamicTest {
+
+    static Tensor test;
+    static long[] labels;
+    static Engine engine;
+
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void load() throws Exception {
+        engine = FashionData.engine();
+        test = FashionData.testImages();
+        labels = FashionData.testLabels();
+    }
+
+    @Test
+    void gemmsBecomeMatMulIntegerWithPerColumnWeightsAndConvsStayFloat() throws Exception {
+        Graph fp32 = FashionData.load(FashionData.CNN);
+        QuantizationResult result = new Quantizer(engine).quantize(fp32, null, new W8Dynamic(Granularity.PER_CHANNEL),
+                QuantizeOptions.defaults(), Progress.NONE);
+        Map<String, Integer> ops = opCounts(result.graph());
+        assertEquals(2, ops.get("MatMulInteger"), ops.toString());
+        assertEquals(2, ops.get("DynamicQuantizeLinear"), ops.toString());
+        assertEquals(2, ops.get("Conv"), "the convolutions stay float: " + ops);
+        assertEquals(null, ops.get("Gemm"), ops.toString());
+        assertEquals(2, result.notes().stream().filter(n -> n.startsWith("Conv ")).count(), result.notes().toString());
+        assertEquals("none", result.calibrator());
+        assertEquals(fp32.inputs(), result.graph().inputs());
+        assertEquals(fp32.outputs(), result.graph().outputs());
+        for (Node node : result.graph().nodes()) {
+            if (node.opType().equals("MatMulInteger")) {
+                Tensor w = result.graph().initializers().get(node.inputs().get(1));
+                Tensor zero = result.graph().initializers().get(node.inputs().get(3));
+                assertEquals(DataType.INT8, w.type());
+                assertEquals(DataType.INT8, zero.type());
+                assertEquals(1, zero.shape().rank(), "one zero point per column");
+                assertEquals(w.shape().dim(1), zero.shape().dim(0), "[K, N] weights, N zero points");
+            }
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({
+        // model, weights, max top-1 drop (points), min agreement, min weight size ratio
+        "cnn_fp32.onnx, PER_CHANNEL, 0.3, 0.990, 1.0",
+        "cnn_fp32.onnx, PER_TENSOR,  0.3, 0.990, 1.0",
+    })
+    void dynamicStaysCloseToFp32AndOnnxRuntimeAgrees(String file, Granularity weights, double maxDropPoints,
+                                                     double minAgreement, double minSizeRatio) throws Exception {
+        Graph fp32 = FashionData.load(FashionData.MODELS.resolve(file));
+        QuantizationResult result = new Quantizer(engine).quantize(fp32, null, new W8Dynamic(weights),
+                QuantizeOptions.defaults().withWeights(weights), Progress.NONE);
+        Path out = dir.resolve(file.replace(".onnx", "") + "-dynamic-" + weights + ".onnx");
+        OnnxModelWriter.write(result.graph(), out);
+
+        float[] reference = fp32Outputs(fp32);
+        float[] ours;
+        try (Model model = engine.load(out)) {
+            assertEquals(fp32.inputs(), model.inputs(), "inputs kept");
+            assertEquals(fp32.outputs(), model.outputs(), "outputs kept");
+            ours = Evaluator.outputs(model, "input", test, 1, n -> { });
+        }
+        float[] ort = OrtRunner.oneAtATime(out, "input", test);
+        int classes = reference.length / labels.length;
+        int[] fp32Top1 = Comparison.top1(reference, classes);
+        int[] top1 = Comparison.top1(ours, classes);
+        int[] ortTop1 = Comparison.top1(ort, classes);
+        double fp32Accuracy = Comparison.accuracy(fp32Top1, labels);
+        double accuracy = Comparison.accuracy(top1, labels);
+        double agreement = Comparison.agreement(top1, fp32Top1);
+        double ratio = (double) fp32.initializerBytes() / result.graph().initializerBytes();
+        System.out.printf("W8 dynamic %s %-12s: FP32 %.4f W8 %.4f drop %+.1f pt agreement %.4f ORT %.4f ours=ORT %.4f"
+                + " SNR(ORT, ours) %.1f dB size %.3fx%n", file, weights, fp32Accuracy, accuracy,
+                100 * (fp32Accuracy - accuracy), agreement, Comparison.accuracy(ortTop1, labels),
+                Comparison.agreement(top1, ortTop1), Comparison.snrDb(ort, ours), ratio);
+
+        assertTrue(100 * (fp32Accuracy - accuracy) <= maxDropPoints + 1e-9, "top-1 drop " + (fp32Accuracy - accuracy));
+        assertTrue(agreement >= minAgreement, "agreement with FP32 " + agreement);
+        assertTrue(Comparison.agreement(top1, ortTop1) >= 0.998, "our predictions vs ONNX Runtime's");
+        assertTrue(Comparison.snrDb(ort, ours) > 40, "outputs close to ORT's: " + Comparison.snrDb(ort, ours) + " dB");
+        assertTrue(ratio >= minSizeRatio, "weights " + ratio + "x smaller");
+    }
+
+    /** FP32 does not depend on the batch, so it runs 100 at a time. */
+    private static float[] fp32Outputs(Graph graph) throws Exception {
+        try (Model model = engine.load(graph, graph.name())) {
+            return Evaluator.outputs(model, "input", test, 100, n -> { });
+        }
+    }
+
+    static Map<String, Integer> opCounts(Graph graph) {
+        Map<String, Integer> counts = new TreeMap<>();
+        graph.nodes().forEach(n -> counts.merge(n.opType(), 1, Integer::sum));
+        return counts;
+    }
+}
