@@ -108,7 +108,8 @@ public final class Quantizer {
         Scheme.Quantized quantized = scheme.quantize(graph, ranges, Map.of());
         Map<String, float[]> shift = Map.of();
         if (options.biasCorrection() && !quantized.layers().isEmpty()) {
-            shift = biasShift(graph, quantized, calibration.input(), samples, options.batchSize(), progress);
+            shift = biasShift(graph, scheme, ranges, quantized, calibration.input(), samples, options.batchSize(),
+                    progress);
             quantized = scheme.quantize(graph, ranges, shift);
         }
         List<String> notes = new ArrayList<>();
@@ -141,46 +142,57 @@ public final class Quantizer {
 
     /**
      * Per layer and output channel, minus the mean difference between the quantized and the FP32
-     * layer output over the calibration samples. All layers are measured in the same run, so a
-     * layer's shift also absorbs the error the layers before it pass on uncorrected.
+     * layer output over the calibration samples. Layers are corrected one after the other in graph
+     * order, each measured in the quantized model with the layers before it already corrected: a
+     * layer's shift then holds its own error and what the corrected layers before it still pass on.
+     * (Measuring all layers in one run of the uncorrected model counts an upstream error twice, once
+     * where it arises and again in every layer after it; that over-corrects deep chains.) One FP32
+     * pass and one quantized pass per layer.
      */
-    private Map<String, float[]> biasShift(Graph fp32, Scheme.Quantized quantized, String input, Tensor samples,
-                                           int batchSize, Progress progress) throws QuantizeException {
+    private Map<String, float[]> biasShift(Graph fp32, Scheme scheme, Map<String, ValueRange> ranges,
+                                           Scheme.Quantized quantized, String input, Tensor samples, int batchSize,
+                                           Progress progress) throws QuantizeException {
         List<Scheme.Layer> layers = quantized.layers();
         List<String> reference = layers.stream().map(Scheme.Layer::floatOutput).toList();
-        List<String> observed = layers.stream().map(Scheme.Layer::quantizedGraphOutput).toList();
-        Map<String, double[]> sums = new LinkedHashMap<>();
+        Map<String, double[]> floatSums = new LinkedHashMap<>();
         Map<String, long[]> counts = new LinkedHashMap<>();
-        try (Model floatModel = ActivationStatistics.load(engine, GraphEdits.observing(fp32, reference), fp32.name());
-             Model quantModel = ActivationStatistics.load(engine, GraphEdits.observing(quantized.graph(), observed),
-                     fp32.name() + "_quantized")) {
-            for (int pass = 0; pass < 2; pass++) {
-                Model model = pass == 0 ? floatModel : quantModel;
-                List<String> names = pass == 0 ? reference : observed;
-                double sign = pass == 0 ? -1 : 1;
-                ActivationStatistics.stream(model, names, input, samples, batchSize,
-                        pass == 0 ? "bias correction (FP32)" : "bias correction (quantized)", progress, outputs -> {
-                            for (int l = 0; l < layers.size(); l++) {
-                                Scheme.Layer layer = layers.get(l);
-                                accumulate(outputs.get(names.get(l)), layer, sign, sums, counts);
-                            }
-                        });
-            }
+        try (Model floatModel = ActivationStatistics.load(engine, GraphEdits.observing(fp32, reference), fp32.name())) {
+            ActivationStatistics.stream(floatModel, reference, input, samples, batchSize, "bias correction (FP32)",
+                    progress, outputs -> {
+                        for (int l = 0; l < layers.size(); l++) {
+                            accumulate(outputs.get(reference.get(l)), layers.get(l), floatSums, counts);
+                        }
+                    });
         }
         Map<String, float[]> shift = new LinkedHashMap<>();
-        sums.forEach((layer, sum) -> {
-            long[] n = counts.get(layer);
-            float[] s = new float[sum.length];
-            for (int c = 0; c < s.length; c++) {
-                // Both passes counted the same elements; n holds their sum.
-                s[c] = (float) (-sum[c] / (n[c] / 2.0));
+        Scheme.Quantized current = quantized;
+        for (int l = 0; l < layers.size(); l++) {
+            Scheme.Layer layer = layers.get(l);
+            if (l > 0) {
+                current = scheme.quantize(fp32, ranges, shift);
             }
-            shift.put(layer, s);
-        });
+            Map<String, double[]> sums = new LinkedHashMap<>();
+            Map<String, long[]> quantizedCounts = new LinkedHashMap<>();
+            List<String> observed = List.of(layer.quantizedGraphOutput());
+            try (Model model = ActivationStatistics.load(engine, GraphEdits.observing(current.graph(), observed),
+                    fp32.name() + "_quantized")) {
+                ActivationStatistics.stream(model, observed, input, samples, batchSize, "bias correction (layer "
+                        + (l + 1) + " of " + layers.size() + ")", progress,
+                        outputs -> accumulate(outputs.get(observed.get(0)), layer, sums, quantizedCounts));
+            }
+            double[] q = sums.get(layer.node());
+            double[] f = floatSums.get(layer.node());
+            long[] n = counts.get(layer.node());
+            float[] s = new float[q.length];
+            for (int c = 0; c < s.length; c++) {
+                s[c] = (float) (-(q[c] - f[c]) / n[c]);
+            }
+            shift.put(layer.node(), s);
+        }
         return shift;
     }
 
-    private static void accumulate(Tensor output, Scheme.Layer layer, double sign, Map<String, double[]> sums,
+    private static void accumulate(Tensor output, Scheme.Layer layer, Map<String, double[]> sums,
                                    Map<String, long[]> counts) {
         int[] dims = output.shape().dims();
         int axis = layer.channelAxis() < 0 ? dims.length - 1 : layer.channelAxis();
@@ -194,7 +206,7 @@ public final class Quantizer {
         float[] values = output.toFloatArray();
         for (int i = 0; i < values.length; i++) {
             int c = (i / inner) % channels;
-            sum[c] += sign * values[i];
+            sum[c] += values[i];
             count[c]++;
         }
     }

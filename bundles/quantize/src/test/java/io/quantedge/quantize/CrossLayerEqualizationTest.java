@@ -48,7 +48,7 @@ class CrossLayerEqualizationTest {
         assertTrue(result.equalization().sweeps() > 1 && result.equalization().sweeps() < 100, "a chain converges in a few sweeps: " + result.equalization().sweeps());
         assertTrue(result.equalization().pairs().stream().allMatch(p -> p.minScale() > 0 && p.maxScale() > p.minScale()),
                 result.equalization().pairs().toString());
-        assertSameFunction(folded, result.graph(), FashionData.testImages(), 100);
+        assertSameFunction(engine, folded, result.graph(), FashionData.testImages(), 100);
         assertRangesEqualized(result.graph(), result.equalization().pairs());
     }
 
@@ -66,7 +66,7 @@ class CrossLayerEqualizationTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextGaussian();
         }
-        assertSameFunction(mobile, result.graph(), Tensor.ofFloats(Shape.of(1, 3, 96, 96), x), 1);
+        assertSameFunction(engine, mobile, result.graph(), Tensor.ofFloats(Shape.of(1, 3, 96, 96), x), 1);
     }
 
     /**
@@ -114,7 +114,7 @@ class CrossLayerEqualizationTest {
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) random.nextGaussian();
         }
-        assertSameFunction(graph, result.graph(), Tensor.ofFloats(Shape.of(2, 3, 6, 6), x), 2);
+        assertSameFunction(engine, graph, result.graph(), Tensor.ofFloats(Shape.of(2, 3, 6, 6), x), 2);
         assertRangesEqualized(result.graph(), result.equalization().pairs());
     }
 
@@ -148,7 +148,7 @@ class CrossLayerEqualizationTest {
     }
 
     /** The same outputs up to float rounding: max difference within 1e-4 of the largest output. */
-    static void assertSameFunction(Graph original, Graph equalized, Tensor input, int batch) throws Exception {
+    static void assertSameFunction(Engine engine, Graph original, Graph equalized, Tensor input, int batch) throws Exception {
         String name = original.inputs().get(0).name();
         float[] a;
         float[] b;
