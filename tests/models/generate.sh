@@ -32,6 +32,7 @@ for step in \
     07_transformer_nbits.py \
     08_mobilenetv2_like.py \
     09_single_ops.py \
+    10_more_models.py \
     99_manifest.py
 do
     echo "== $step"
