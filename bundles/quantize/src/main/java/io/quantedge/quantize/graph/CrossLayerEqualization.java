@@ -21,8 +21,8 @@ import java.util.Set;
  * very different weight ranges (depthwise convolutions after BatchNorm folding are the usual case).
  *
  * <p>For two weight layers where output channel i of the first feeds input channel i of the second,
- * through nothing or through ops that commute with a positive per-channel scale (ReLU, MaxPool,
- * AveragePool, GlobalAveragePool, Flatten), {@code f(W1 x + b1)} with {@code f(x / s) = f(x) / s}
+ * through nothing or through ops that commute with a positive per-channel scale (ReLU, LeakyReLU,
+ * MaxPool, AveragePool, GlobalAveragePool, Flatten), {@code f(W1 x + b1)} with {@code f(x / s) = f(x) / s}
  * gives the same result when row i of W1 and b1[i] are divided by {@code s_i > 0} and input column
  * i of W2 is multiplied by it. With {@code r1_i = max|W1[i]|} and {@code r2_i = max|W2[:, i]|} the
  * two ranges become {@code r1_i / s_i} and {@code r2_i * s_i}; choosing {@code s_i = sqrt(r1_i /
@@ -41,7 +41,8 @@ public final class CrossLayerEqualization {
     private static final double CONVERGED = 1e-4;
     private static final int MAX_SWEEPS = 100;
     /** Ops between the two layers that commute with a positive per-channel scale. */
-    private static final Set<String> HOMOGENEOUS = Set.of("Relu", "MaxPool", "AveragePool", "GlobalAveragePool");
+    private static final Set<String> HOMOGENEOUS = Set.of("Relu", "LeakyRelu", "Identity", "MaxPool", "AveragePool",
+            "GlobalAveragePool");
 
     /** The equalized graph (the input graph itself when nothing was paired) and what was done. */
     public record Result(Graph graph, Equalization equalization) {
