@@ -13,7 +13,9 @@ import io.quantedge.engine.Engine;
 import io.quantedge.onnx.writer.OnnxModelWriter;
 import io.quantedge.quantize.eval.Comparison;
 import io.quantedge.quantize.eval.Evaluator;
+import io.quantedge.quantize.eval.ModelMetrics;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
@@ -121,6 +123,34 @@ class W8DynamicTest {
         assertArrayEquals(ortTop1, top1, "ONNX Runtime's predictions equal ours");
         assertTrue(Comparison.snrDb(ort, ours) > 40, "outputs close to ORT's: " + Comparison.snrDb(ort, ours) + " dB");
         assertTrue(ratio >= minSizeRatio, "weights " + ratio + "x smaller");
+    }
+
+    /**
+     * {@code eval} and the quantize summary must measure a dynamic model as it is deployed, one
+     * input per run: its output SNR equals the one-at-a-time figure exactly, and differs from the
+     * figure of the same model run 50 inputs at a time (one range for all 50).
+     */
+    @Test
+    void theEvaluatorRunsDynamicModelsOneSampleAtATime() throws Exception {
+        Graph fp32 = FashionData.load(FashionData.MODELS.resolve("mlp_fp32.onnx"));
+        Graph dynamic = new Quantizer(engine).quantize(fp32, null, new W8Dynamic(Granularity.PER_TENSOR),
+                QuantizeOptions.defaults(), Progress.NONE).graph();
+        Tensor samples = FashionData.calibration();
+        List<ModelMetrics> metrics = new Evaluator(engine, 3).evaluate(List.of(new Evaluator.Candidate("fp32", fp32, 0),
+                new Evaluator.Candidate("dynamic", dynamic, 0)), samples, null, Progress.NONE);
+        float[] reference;
+        float[] single;
+        float[] batched;
+        try (Model f = engine.load(fp32, "fp32"); Model d = engine.load(dynamic, "dynamic")) {
+            reference = Evaluator.outputs(f, "input", samples, 50, n -> { });
+            single = Evaluator.outputs(d, "input", samples, 1, n -> { });
+            batched = Evaluator.outputs(d, "input", samples, 50, n -> { });
+        }
+        double snr = metrics.get(1).snrDb();
+        System.out.printf("W8 dynamic mlp per-tensor on the 200 calibration images: SNR %.2f dB one per run, %.2f dB"
+                + " in batches of 50%n", snr, Comparison.snrDb(reference, batched));
+        assertEquals(Comparison.snrDb(reference, single), snr, 1e-9);
+        assertTrue(Math.abs(Comparison.snrDb(reference, batched) - snr) > 0.01, "a batch changes the results");
     }
 
     /** FP32 does not depend on the batch, so it runs 100 at a time. */
