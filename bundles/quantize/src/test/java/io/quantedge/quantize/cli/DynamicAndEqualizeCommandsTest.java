@@ -8,14 +8,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.quantedge.api.graph.Graph;
-import io.quantedge.api.model.ModelLoader;
-import io.quantedge.backend.scalar.ScalarBackend;
-import io.quantedge.engine.Engine;
-import io.quantedge.engine.KernelRegistry;
 import io.quantedge.onnx.OnnxModelLoader;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,38 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code quantize --scheme w8-dynamic} and {@code --equalize} as the launcher calls them. */
-class DynamicAndEqualizeCommandsTest {
-
-    static final Path MODELS = Path.of(System.getProperty("quantedge.models", "../../tests/models")).toAbsolutePath().normalize();
-    static final Path CNN = MODELS.resolve("cnn_fp32.onnx");
-    static final Path CALIBRATION = MODELS.resolve("data/fashion_calib_images.npy");
+class DynamicAndEqualizeCommandsTest extends CommandTestBase {
 
     @TempDir
     Path dir;
-
-    private final List<ModelLoader> loaders = List.of(new OnnxModelLoader());
-    private final Engine engine = new Engine(() -> loaders,
-            () -> new KernelRegistry(List.of(new KernelRegistry.Ranked(new ScalarBackend(), 0))));
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int quantize(String... args) {
-        out.reset();
-        err.reset();
-        return new QuantizeCommand(loaders, engine).execute(List.of(args), print(out), print(err));
-    }
-
-    private static PrintStream print(ByteArrayOutputStream bytes) {
-        return new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 
     @Test
     void dynamicNeedsNoCalibrationDataAndReportsWhatStayedFloat() throws Exception {
@@ -115,6 +80,7 @@ class DynamicAndEqualizeCommandsTest {
         assertEquals(2, quantize("--model", CNN.toString(), "--out", q.toString(), "--scheme", "int3"));
         assertTrue(err().contains("--scheme is one of w8a8, w8-dynamic, not 'int3'"), err());
         for (String option : List.of("--bias-correction", "--calibrator=entropy", "--target-agreement=0.99")) {
+            err.reset();
             assertEquals(2, quantize("--model", CNN.toString(), "--calibration", CALIBRATION.toString(), "--out",
                     q.toString(), "--scheme", "w8-dynamic", option), option);
             assertTrue(err().contains("goes with --scheme w8a8: w8-dynamic quantizes activations at run time"), err());
