@@ -31,13 +31,11 @@ class DepthwiseEqualizationTest {
 
     static final Path DSCONV = FashionData.MODELS.resolve("dsconv_fp32.onnx");
 
+    static Engine engine;
+    static FashionData.Reference reference;
     static Graph fp32;
     static Tensor calibration;
-    static Tensor test;
-    static long[] labels;
-    static int[] fp32Top1;
     static double fp32Accuracy;
-    static Engine engine;
 
     @TempDir
     static Path dir;
@@ -47,34 +45,18 @@ class DepthwiseEqualizationTest {
         // The model comes from tests/models/scripts/10_more_models.py, which main receives in steps.
         assumeTrue(Files.exists(DSCONV), DSCONV + " is not generated yet");
         engine = FashionData.engine();
-        fp32 = FashionData.load(DSCONV);
+        reference = FashionData.reference(engine, DSCONV);
+        fp32 = reference.fp32();
         calibration = FashionData.calibration();
-        test = FashionData.testImages();
-        labels = FashionData.testLabels();
-        try (Model model = engine.load(fp32, "fp32")) {
-            fp32Top1 = Comparison.top1(Evaluator.outputs(model, "input", test, 100, n -> { }), 10);
-        }
-        fp32Accuracy = Comparison.accuracy(fp32Top1, labels);
+        fp32Accuracy = reference.accuracy();
         assertEquals(0.877, fp32Accuracy, 1e-9, "the FP32 accuracy on the 1,000 images in tests/models/metrics.json");
     }
 
-    /**
-     * Measured (FP32 0.8770): per-tensor 0.8700 (drop 0.7 pt), agreement 0.970; per-tensor + CLE
-     * 0.8700, 0.986; per-tensor + CLE + bias correction 0.8760, 0.985; per-channel 0.8670, 0.968;
-     * per-channel + CLE 0.8720, 0.980. ONNX Runtime's predictions equal ours on every row. The
-     * bounds are those figures with a margin of about two images.
-     *
-     * <p>Per-channel weights alone do no better than per-tensor here: the error is in the
-     * per-tensor activations. The first depthwise layer alone in INT8 gives 28 dB output SNR with
-     * per-channel weights; its output channels inherit the spread of its folded BatchNorm scales,
-     * and one int8 range per tensor serves them badly. Equalization divides each channel by the
-     * same factor as its weights, so it evens out the activations too (37 dB).
-     */
     @Test
     void equalizationKeepsTheFloatModelAndHelpsPerTensorWeights() throws Exception {
         Graph folded = BatchNormFolding.apply(fp32).graph();
         CrossLayerEqualization.Result equalized = CrossLayerEqualization.apply(folded);
-        CrossLayerEqualizationTest.assertSameFunction(engine, folded, equalized.graph(), test, 100);
+        CrossLayerEqualizationTest.assertSameFunction(engine, folded, equalized.graph(), reference.test(), 100);
         Equalization done = equalized.equalization();
         done.pairs().forEach(p -> System.out.printf("pair %s -> %s via %s: %d channels, scales %.3g..%.3g%n", p.first(),
                 p.second(), p.between(), p.channels(), p.minScale(), p.maxScale()));
@@ -121,14 +103,14 @@ class DepthwiseEqualizationTest {
         OnnxModelWriter.write(result.graph(), file);
         float[] ours;
         try (Model model = engine.load(file)) {
-            ours = Evaluator.outputs(model, "input", test, 100, n -> { });
+            ours = Evaluator.outputs(model, "input", reference.test(), 100, n -> { });
         }
         float[] ort;
         try (OrtRunner runner = new OrtRunner(file)) {
-            ort = runner.run("input", test).toFloatArray();
+            ort = runner.run("input", reference.test()).toFloatArray();
         }
         int[] top1 = Comparison.top1(ours, 10);
-        return new double[] {Comparison.accuracy(top1, labels), Comparison.agreement(top1, fp32Top1),
+        return new double[] {Comparison.accuracy(top1, reference.labels()), Comparison.agreement(top1, reference.top1()),
             Comparison.agreement(top1, Comparison.top1(ort, 10))};
     }
 }
