@@ -44,7 +44,7 @@ class FashionMLP(nn.Module):
 
 class Block(nn.Module):
     """Pre-LayerNorm transformer block with attention written out, so the export is plain
-    MatMul/Softmax/Transpose/Reshape with fixed token count (49) and no shape arithmetic."""
+    MatMul/Softmax/Transpose/Reshape with a fixed token count and no shape arithmetic."""
 
     def __init__(self, width, heads, hidden):
         super().__init__()
@@ -70,13 +70,14 @@ class Block(nn.Module):
 
 
 class FashionViT(nn.Module):
-    """4x4 patches (49 tokens) embedded to 64 by a strided Conv, learned position embedding,
-    two blocks with 4 heads and an MLP of 128, mean over tokens, LayerNorm, linear head."""
+    """7x7 patches (16 tokens) embedded to 64 by a strided Conv, learned position embedding,
+    two blocks with 4 heads and an MLP of 128, mean over tokens, LayerNorm, linear head.
+    Patches of 7 rather than 4 make training three times cheaper on a CPU."""
 
     def __init__(self, width=64, heads=4, hidden=128, depth=2):
         super().__init__()
-        self.patch = nn.Conv2d(1, width, kernel_size=4, stride=4)
-        self.position = nn.Parameter(torch.zeros(1, 49, width))
+        self.patch = nn.Conv2d(1, width, kernel_size=7, stride=7)
+        self.position = nn.Parameter(torch.zeros(1, 16, width))
         nn.init.normal_(self.position, std=0.02)
         self.blocks = nn.Sequential(*[Block(width, heads, hidden) for _ in range(depth)])
         self.norm = nn.LayerNorm(width)
@@ -155,7 +156,7 @@ MODELS = [
      "Fashion-MNIST MLP 784-512-256-10 with ReLU, FP32 (three Gemm layers)."),
     # Larger batches for the transformer: its many small ops make each step slow on a CPU.
     ("vit_fp32.onnx", FashionViT, 3, 128, 17, False,
-     "Fashion-MNIST tiny vision transformer, FP32: 4x4 patch Conv to width 64, 49 tokens, "
+     "Fashion-MNIST tiny vision transformer, FP32: 7x7 patch Conv to width 64, 16 tokens, "
      "2 pre-LN blocks (4 heads, MLP 128, GELU), mean pool, LayerNorm, linear head."),
     ("dsconv_fp32.onnx", FashionSeparableCNN, 3, 64, 13, True,
      "Fashion-MNIST depthwise-separable CNN, FP32, BatchNormalization nodes kept: Conv 3x3 1-16, "

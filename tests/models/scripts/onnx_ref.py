@@ -320,4 +320,20 @@ def _run_node(op, domain, a, ins):  # noqa: C901 - a flat dispatch table is clea
         w = matmul_nbits_dequant(ins[1], ins[2], zp, a["K"], a["N"], a.get("bits", 4),
                                  a["block_size"])
         return [np.matmul(x, w).astype(np.float32)]
+    # Shape arithmetic that torch.onnx emits for chunk() and size() (opset 13+ forms).
+    if op == "Shape":
+        return [np.array(x.shape, dtype=np.int64)]
+    if op == "Gather":
+        return [np.take(x, ins[1], axis=a.get("axis", 0))]
+    if op == "Unsqueeze":
+        return [np.expand_dims(x, tuple(int(v) for v in ins[1]))]
+    if op == "Concat":
+        return [np.concatenate(ins, axis=a["axis"])]
+    if op == "Slice":
+        axes = ins[3].tolist() if len(ins) > 3 and ins[3] is not None else list(range(len(ins[1])))
+        steps = ins[4].tolist() if len(ins) > 4 and ins[4] is not None else [1] * len(axes)
+        index = [slice(None)] * x.ndim
+        for start, end, axis, step in zip(ins[1].tolist(), ins[2].tolist(), axes, steps):
+            index[axis] = slice(start, end, step)
+        return [x[tuple(index)]]
     raise NotImplementedError("onnx_ref: op %s (%s) not implemented" % (op, domain))
