@@ -2,7 +2,6 @@ package io.quantedge.quantize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.quantedge.api.graph.Graph;
 import io.quantedge.api.model.Model;
@@ -13,7 +12,6 @@ import io.quantedge.quantize.eval.Comparison;
 import io.quantedge.quantize.eval.Evaluator;
 import io.quantedge.quantize.graph.BatchNormFolding;
 import io.quantedge.quantize.graph.CrossLayerEqualization;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,8 +40,6 @@ class DepthwiseEqualizationTest {
 
     @BeforeAll
     static void load() throws Exception {
-        // The model comes from tests/models/scripts/10_more_models.py, which main receives in steps.
-        assumeTrue(Files.exists(DSCONV), DSCONV + " is not generated yet");
         engine = FashionData.engine();
         reference = FashionData.reference(engine, DSCONV);
         fp32 = reference.fp32();
