@@ -273,9 +273,7 @@ public final class QuantizeCommand implements CliCommand {
     private static void summary(Path model, Path output, Graph fp32, QuantizationResult result,
                                 List<ModelMetrics> comparison, PrintStream out) {
         boolean calibrated = !result.calibrator().equals("none");
-        out.printf("Quantized %s -> %s (%s, %s%s%s)%n", model, output, result.scheme(), calibrated ? "calibrator "
-                + result.calibrator() : "activations quantized at run time", result.equalization() == null ? ""
-                : ", cross-layer equalization", result.biasShift().isEmpty() ? "" : ", bias correction");
+        out.printf("Quantized %s -> %s (%s)%n", model, output, howQuantized(result));
         out.printf("  %d layers quantized, %d BatchNormalization folded, %d activation ranges calibrated%n",
                 result.layers().size(), result.foldedBatchNorms().size(), result.ranges().size());
         if (result.equalization() != null) {
@@ -294,6 +292,13 @@ public final class QuantizeCommand implements CliCommand {
         for (String note : result.notes()) {
             out.println("  note: " + note);
         }
+    }
+
+    /** The scheme, where activation ranges come from, and the repairs applied. */
+    private static String howQuantized(QuantizationResult result) {
+        return result.scheme() + ", " + (result.calibrator().equals("none") ? "activations quantized at run time"
+                : "calibrator " + result.calibrator()) + (result.equalization() == null ? ""
+                : ", cross-layer equalization") + (result.biasShift().isEmpty() ? "" : ", bias correction");
     }
 
     private static void equalizationSummary(Equalization equalization, PrintStream out) {
@@ -393,8 +398,7 @@ public final class QuantizeCommand implements CliCommand {
                                     List<ModelMetrics> comparison) throws QuantizeException {
         if (report.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".html")) {
             List<String> context = new java.util.ArrayList<>();
-            context.add("Quantized " + model + " -> " + output + " (" + result.scheme() + ", calibrator "
-                    + result.calibrator() + (result.biasShift().isEmpty() ? "" : ", bias correction") + ")");
+            context.add("Quantized " + model + " -> " + output + " (" + howQuantized(result) + ")");
             context.add("Compared on the calibration data " + calibration + " (no labels: the charts show agreement)");
             result.notes().forEach(note -> context.add("note: " + note));
             if (mixed != null) {
