@@ -35,7 +35,7 @@ public final class FileQuantizer implements ModelQuantizer {
     public QuantizationResult quantize(Path model, Path calibration, Path out, Scheme scheme, QuantizeOptions options,
                                        Progress progress) throws QuantizeException {
         Graph graph = ModelFiles.loadGraph(loaders, model);
-        Tensor samples = ModelFiles.readNpy(calibration, "calibration data");
+        Tensor samples = calibration == null ? null : ModelFiles.readNpy(calibration, "calibration data");
         QuantizationResult result = scheme instanceof BlockwiseWeightOnly weightOnly
                 ? new WeightOnlyQuantizer(engine).quantize(graph, samples, weightOnly, options, progress)
                 : new Quantizer(engine).quantize(graph, samples, scheme, options, progress);

@@ -6,7 +6,8 @@ import org.osgi.annotation.versioning.ProviderType;
 /**
  * Quantization file to file, as a service of the gateway (and of {@code quantedge quantize}): reads
  * an FP32 model and a {@code .npy} file of calibration samples (N x the model's input), writes the
- * quantized model as standard ONNX, atomically.
+ * quantized model as standard ONNX, atomically. {@code calibration} may be null for a scheme that
+ * calibrates nothing (W8 dynamic) without bias correction.
  */
 @ProviderType
 public interface ModelQuantizer {

@@ -304,27 +304,11 @@ public final class W8A8Static implements Scheme {
             if (!emitted.add(dequantized)) {
                 return dequantized;
             }
-            float[] values = w.toFloatArray();
-            int[] dims = w.shape().dims();
-            int channels = axis < 0 ? 1 : dims[axis];
-            int inner = 1;
-            for (int d = axis + 1; d < dims.length && axis >= 0; d++) {
-                inner *= dims[d];
-            }
-            double[] maxAbs = new double[channels];
-            for (int i = 0; i < values.length; i++) {
-                int c = axis < 0 ? 0 : (i / inner) % channels;
-                maxAbs[c] = Math.max(maxAbs[c], Math.abs(values[i]));
-            }
-            float[] scales = new float[channels];
-            for (int c = 0; c < channels; c++) {
-                scales[c] = LinearQuantization.symmetricScale(maxAbs[c]);
-            }
-            byte[] codes = new byte[values.length];
-            for (int i = 0; i < values.length; i++) {
-                int c = axis < 0 ? 0 : (i / inner) % channels;
-                codes[i] = LinearQuantization.quantizeInt8(values[i], scales[c], 0, -127, 127);
-            }
+            int channels = axis < 0 ? 1 : w.shape().dim(axis);
+            LinearQuantization.SymmetricInt8 quantized = LinearQuantization.symmetricInt8(w.toFloatArray(),
+                    w.shape().dims(), axis);
+            float[] scales = quantized.scales();
+            byte[] codes = quantized.codes();
             weightScales.put(name, scales);
             Shape paramShape = axis < 0 ? Shape.scalar() : Shape.of(channels);
             initializers.put(name + "_quantized", Tensor.ofBytes(DataType.INT8, w.shape(), codes));

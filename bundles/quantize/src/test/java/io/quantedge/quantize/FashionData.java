@@ -1,6 +1,7 @@
 package io.quantedge.quantize;
 
 import io.quantedge.api.graph.Graph;
+import io.quantedge.api.model.Model;
 import io.quantedge.api.tensor.Shape;
 import io.quantedge.api.tensor.Tensor;
 import io.quantedge.backend.scalar.ScalarBackend;
@@ -8,6 +9,8 @@ import io.quantedge.engine.Engine;
 import io.quantedge.engine.KernelRegistry;
 import io.quantedge.engine.npy.NpyFile;
 import io.quantedge.onnx.OnnxModelLoader;
+import io.quantedge.quantize.eval.Comparison;
+import io.quantedge.quantize.eval.Evaluator;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
@@ -51,6 +54,23 @@ public final class FashionData {
             x[i] = ((pixels.get(i) & 0xFF) / 255f - 0.2860f) / 0.3530f;
         }
         return Tensor.ofFloats(Shape.of(dims[0], 1, dims[1], dims[2]), x);
+    }
+
+    /** An FP32 model with what it is measured against: its top-1 on the 1,000 test images and their labels. */
+    public record Reference(Graph fp32, Tensor test, long[] labels, int[] top1, double accuracy) {
+    }
+
+    /** Runs {@code model} over the 1,000 test images, 100 at a time. */
+    public static Reference reference(Engine engine, Path model) throws Exception {
+        Graph graph = load(model);
+        Tensor test = testImages();
+        long[] labels = testLabels();
+        float[] outputs;
+        try (Model loaded = engine.load(graph, graph.name())) {
+            outputs = Evaluator.outputs(loaded, loaded.inputs().get(0).name(), test, 100, n -> { });
+        }
+        int[] top1 = Comparison.top1(outputs, outputs.length / labels.length);
+        return new Reference(graph, test, labels, top1, Comparison.accuracy(top1, labels));
     }
 
     public static long[] testLabels() throws Exception {

@@ -36,6 +36,25 @@ final class OrtRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * The model's first output for each sample run alone (batch 1), concatenated: how a model with
+     * DynamicQuantizeLinear must be compared, since its quantization range is the whole input's.
+     */
+    static float[] oneAtATime(Path model, String input, Tensor samples) throws Exception {
+        int count = Batches.count(samples);
+        float[] all = null;
+        try (OrtRunner runner = new OrtRunner(model)) {
+            for (int i = 0; i < count; i++) {
+                float[] one = runner.run(input, Batches.slice(samples, i, 1)).toFloatArray();
+                if (all == null) {
+                    all = new float[one.length * count];
+                }
+                System.arraycopy(one, 0, all, i * one.length, one.length);
+            }
+        }
+        return all;
+    }
+
     @Override
     public void close() throws Exception {
         session.close();

@@ -46,7 +46,9 @@ public final class EvalCommand implements CliCommand {
             Columns: file size, weight bytes (the file's initializers), planned peak activation
             bytes for one sample, top-1 accuracy against the
             labels, top-1 agreement with the first model, output SNR against the first model (dB),
-            latency on the backends the engine chose. Progress goes to standard error.
+            latency on the backends the engine chose. Samples run 50 at a time, and one at a time
+            for a model with DynamicQuantizeLinear (its ranges are the whole input's, so a batch
+            would change its results). Progress goes to standard error.
             """ + ExitCodes.HELP;
 
     private final List<ModelLoader> loaders;

@@ -9,6 +9,7 @@ import io.quantedge.api.tensor.Tensor;
 import io.quantedge.onnx.writer.OnnxModelWriter;
 import io.quantedge.quantize.Batches;
 import io.quantedge.quantize.BlockwiseWeightOnly;
+import io.quantedge.quantize.Equalization;
 import io.quantedge.quantize.Granularity;
 import io.quantedge.quantize.MixedPrecision;
 import io.quantedge.quantize.ModelFiles;
@@ -18,6 +19,7 @@ import io.quantedge.quantize.QuantizeOptions;
 import io.quantedge.quantize.Quantizer;
 import io.quantedge.quantize.W8A8Static;
 import io.quantedge.quantize.WeightOnlyQuantizer;
+import io.quantedge.quantize.W8Dynamic;
 import io.quantedge.quantize.calibration.Calibrator;
 import io.quantedge.quantize.calibration.Calibrators;
 import io.quantedge.quantize.calibration.PercentileCalibrator;
@@ -31,6 +33,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
@@ -41,8 +44,8 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * {@code quantedge quantize}: an FP32 model to a W8A8 QDQ ONNX model, calibrated on a .npy file,
- * then compared with the FP32 model on that data (agreement, SNR, size), optionally into a JSON
- * report.
+ * or to W8 weights with dynamic activations (no calibration), then compared with the FP32 model on
+ * the calibration data (agreement, SNR, size), optionally into a JSON report.
  */
 @Component(service = CliCommand.class, property = {
     CliCommand.NAME_PROPERTY + "=quantize",
@@ -52,21 +55,26 @@ public final class QuantizeCommand implements CliCommand {
 
     static final String USAGE = """
             Usage: quantedge quantize --model FP32.onnx --calibration DATA.npy --out Q.onnx
-                                      [--scheme w8a8|w4|nf4]
-                                      [--per-channel|--per-tensor] [--calibrator minmax|percentile|entropy|mse]
-                                      [--percentile P] [--bias-correction] [--target-agreement A]
+                                      [--scheme w8a8|w8-dynamic|w4|nf4] [--per-channel|--per-tensor]
+                                      [--calibrator minmax|percentile|entropy|mse] [--percentile P]
+                                      [--equalize] [--bias-correction] [--target-agreement A]
                                       [--holdout F] [--block-size B] [--rounding nearest|gptq]
                                       [--accuracy-level 0|4] [--report R.json] [--batch N]
               --model FILE         the FP32 model (ONNX)
               --calibration FILE   .npy of N representative inputs (float32, N x the model's input),
-                                   preprocessed as for inference; a few hundred are usually enough
-              --out FILE           the quantized model, standard ONNX (QDQ), written atomically
-              --scheme NAME        w8a8  int8 weights and activations, QDQ (default)
-                                   w4    4-bit weights in blocks along K, activations float, as
-                                         com.microsoft.MatMulNBits (MatMul and Gemm only)
-                                   nf4   4-bit NormalFloat weights in blocks, as standard ONNX
-                                         (opset 21: UINT4 codes, Gather from a 16-value table)
-             w8a8 only:
+                                   preprocessed as for inference; a few hundred are usually enough.
+                                   Optional with --scheme w8-dynamic (then only used to compare)
+              --out FILE           the quantized model, standard ONNX, written atomically
+              --scheme NAME        w8a8        int8 weights and activations, static ranges from
+                                               calibration, QDQ form (default; CNNs)
+                                   w8-dynamic  int8 weights, activations quantized at run time per
+                                               input (DynamicQuantizeLinear + MatMulInteger); MatMul
+                                               and Gemm only, Conv stays FP32 (MLPs, transformers)
+                                   w4          4-bit weights in blocks along K, activations float, as
+                                               com.microsoft.MatMulNBits (MatMul and Gemm only)
+                                   nf4         4-bit NormalFloat weights in blocks, as standard ONNX
+                                               (opset 21: UINT4 codes, Gather from a 16-value table)
+             w8a8 and w8-dynamic:
               --per-channel        one weight scale per output channel (default)
               --per-tensor         one weight scale per weight tensor
               --calibrator NAME    how activation ranges are chosen (default minmax):
@@ -75,6 +83,9 @@ public final class QuantizeCommand implements CliCommand {
                                    entropy     the threshold of least KL divergence (TensorRT style)
                                    mse         the threshold of least squared error
               --percentile P       for --calibrator percentile (default 99.99)
+              --equalize           cross-layer equalization before quantizing: rescale the channels of
+                                   consecutive Conv/Gemm layers (through ReLU or pooling) so their
+                                   weight ranges match; helps per-tensor weights of depthwise nets
               --bias-correction    shift biases by the mean output error quantization adds, measured
                                    on the calibration data
               --target-agreement A keep the layers most sensitive to quantization in FP32, one more at a
@@ -98,6 +109,8 @@ public final class QuantizeCommand implements CliCommand {
               --batch N            calibration samples run at once (default 32)
             BatchNorm is folded into the Conv before it first. Ops without a quantized form stay in
             float and are listed (w4 and nf4 leave Conv in float). Progress goes to standard error.
+            --calibrator, --percentile, --bias-correction, --target-agreement and --holdout go with
+            --scheme w8a8 only.
             """ + ExitCodes.HELP;
 
     private final List<ModelLoader> loaders;
@@ -120,6 +133,7 @@ public final class QuantizeCommand implements CliCommand {
         }
         Path model;
         Path calibration;
+        boolean dynamic;
         Path output;
         Path report;
         QuantizeOptions options;
@@ -129,13 +143,18 @@ public final class QuantizeCommand implements CliCommand {
         try {
             Arguments a = Arguments.parse(args, Set.of("model", "calibration", "out", "calibrator", "percentile",
                     "report", "batch", "target-agreement", "holdout", "scheme", "block-size", "rounding",
-                    "accuracy-level"), Set.of("per-channel", "per-tensor", "bias-correction"));
+                    "accuracy-level"), Set.of("per-channel", "per-tensor", "bias-correction", "equalize"));
             weightOnly = WeightOnlyOptions.parse(a);
+            dynamic = dynamicScheme(a);
             model = Path.of(a.required("model"));
-            calibration = Path.of(a.required("calibration"));
+            String calibrationName = dynamic ? a.one("calibration", null) : a.required("calibration");
+            calibration = calibrationName == null ? null : Path.of(calibrationName);
             output = Path.of(a.required("out"));
             String reportName = a.one("report", null);
             report = reportName == null ? null : Path.of(reportName);
+            if (calibration == null && reportName != null && reportName.toLowerCase(Locale.ROOT).endsWith(".html")) {
+                throw new UsageException("an .html report compares the models on data: give --calibration with it");
+            }
             if (a.flag("per-channel") && a.flag("per-tensor")) {
                 throw new UsageException("--per-channel and --per-tensor exclude each other");
             }
@@ -156,7 +175,8 @@ public final class QuantizeCommand implements CliCommand {
                 throw new UsageException("--holdout goes with --target-agreement");
             }
             options = new QuantizeOptions(a.flag("per-tensor") ? Granularity.PER_TENSOR : Granularity.PER_CHANNEL,
-                    calibrator, a.flag("bias-correction"), a.positiveInt("batch", QuantizeOptions.DEFAULT_BATCH));
+                    calibrator, a.flag("bias-correction"), a.positiveInt("batch", QuantizeOptions.DEFAULT_BATCH),
+                    a.flag("equalize"));
         } catch (UsageException e) {
             err.println("quantedge quantize: " + e.getMessage());
             err.print(USAGE);
@@ -165,13 +185,16 @@ public final class QuantizeCommand implements CliCommand {
         try {
             ProgressBar progress = new ProgressBar(err);
             Graph fp32 = ModelFiles.loadGraph(loaders, model);
-            Tensor samples = ModelFiles.readNpy(calibration, "calibration data");
+            Tensor samples = calibration == null ? null : ModelFiles.readNpy(calibration, "calibration data");
             W8A8Static scheme = new W8A8Static(options.weights());
             MixedPrecision.Result mixed = null;
             String measuredOn = null;
             QuantizationResult result;
             if (weightOnly != null) {
                 result = new WeightOnlyQuantizer(engine).quantize(fp32, samples, weightOnly, options, progress);
+            } else if (dynamic) {
+                result = new Quantizer(engine).quantize(fp32, samples, new W8Dynamic(options.weights()), options,
+                        progress);
             } else if (target == null) {
                 result = new Quantizer(engine).quantize(fp32, samples, scheme, options, progress);
             } else {
@@ -194,11 +217,11 @@ public final class QuantizeCommand implements CliCommand {
                 result = mixed.quantization();
             }
             write(result.graph(), output);
-            List<ModelMetrics> comparison = new Evaluator(engine, 50).evaluate(List.of(
+            List<ModelMetrics> comparison = samples == null ? null : new Evaluator(engine, 50).evaluate(List.of(
                     new Evaluator.Candidate(model.getFileName().toString(), fp32, EvalCommand.size(model)),
                     new Evaluator.Candidate(output.getFileName().toString(), result.graph(), EvalCommand.size(output))),
                     samples, null, progress);
-            summary(model, output, result, weightOnly, fp32, comparison, out);
+            summary(model, output, fp32, result, weightOnly, comparison, out);
             if (mixed != null) {
                 mixedSummary(mixed, measuredOn, out);
             }
@@ -211,6 +234,21 @@ public final class QuantizeCommand implements CliCommand {
             err.println("quantedge quantize: error " + e.code() + ": " + e.getMessage());
             return ExitCodes.of(e);
         }
+    }
+
+    /** Whether --scheme asks for w8-dynamic, after checking no option of static quantization is given with it. */
+    private static boolean dynamicScheme(Arguments a) throws UsageException {
+        // WeightOnlyOptions.parse has checked the name already.
+        if (!a.one("scheme", "w8a8").equals("w8-dynamic")) {
+            return false;
+        }
+        for (String option : List.of("calibrator", "percentile", "bias-correction", "target-agreement", "holdout")) {
+            if (a.flag(option)) {
+                throw new UsageException("--" + option + " goes with --scheme w8a8: w8-dynamic quantizes activations"
+                        + " at run time, so there is nothing to calibrate or correct");
+            }
+        }
+        return true;
     }
 
     private static double parsePercentile(String text) throws UsageException {
@@ -251,28 +289,81 @@ public final class QuantizeCommand implements CliCommand {
         }
     }
 
-    private static void summary(Path model, Path output, QuantizationResult result, BlockwiseWeightOnly weightOnly,
-                                Graph fp32Graph, List<ModelMetrics> comparison, PrintStream out) {
-        ModelMetrics fp32 = comparison.get(0);
-        ModelMetrics quantized = comparison.get(1);
+    /** {@code comparison} is null when there was no data to compare on (w8-dynamic without calibration data). */
+    private static void summary(Path model, Path output, Graph fp32, QuantizationResult result,
+                                BlockwiseWeightOnly weightOnly, List<ModelMetrics> comparison, PrintStream out) {
+        boolean calibrated = !result.calibrator().equals("none");
+        out.printf("Quantized %s -> %s (%s)%n", model, output, howQuantized(result, weightOnly));
         if (weightOnly == null) {
-            out.printf("Quantized %s -> %s (%s, calibrator %s%s)%n", model, output, result.scheme(),
-                    result.calibrator(), result.biasShift().isEmpty() ? "" : ", bias correction");
             out.printf("  %d layers quantized, %d BatchNormalization folded, %d activation ranges calibrated%n",
                     result.layers().size(), result.foldedBatchNorms().size(), result.ranges().size());
         } else {
-            out.printf("Quantized %s -> %s (%s)%n", model, output, WeightOnlyOptions.describe(weightOnly));
             out.printf("  %d layers with 4-bit weights, %d BatchNormalization folded%n", result.layers().size(),
                     result.foldedBatchNorms().size());
-            out.println("  " + WeightOnlyOptions.layerSummary(weightOnly, fp32Graph));
+            out.println("  " + WeightOnlyOptions.layerSummary(weightOnly, fp32));
         }
-        out.printf("  weights %.1f KiB -> %.1f KiB (%.2fx smaller)%n", fp32.weightBytes() / 1024.0,
-                quantized.weightBytes() / 1024.0, (double) fp32.weightBytes() / quantized.weightBytes());
-        out.printf("  on the %d calibration samples: top-1 agreement with FP32 %.2f%%, output SNR %.1f dB%n",
-                quantized.samples(), 100 * quantized.agreement(), quantized.snrDb());
+        if (result.equalization() != null) {
+            equalizationSummary(result.equalization(), out);
+        }
+        long fp32Bytes = fp32.initializerBytes();
+        long quantizedBytes = result.graph().initializerBytes();
+        out.printf("  weights %.1f KiB -> %.1f KiB (%.2fx smaller)%n", fp32Bytes / 1024.0, quantizedBytes / 1024.0,
+                (double) fp32Bytes / quantizedBytes);
+        if (comparison != null) {
+            ModelMetrics quantized = comparison.get(1);
+            out.printf("  on the %d calibration samples%s: top-1 agreement with FP32 %.2f%%, output SNR %.1f dB%n",
+                    quantized.samples(), calibrated || weightOnly != null ? "" : " (one per run)",
+                    100 * quantized.agreement(), quantized.snrDb());
+        }
         for (String note : result.notes()) {
             out.println("  note: " + note);
         }
+    }
+
+    /** The scheme, where activation ranges come from, and the repairs applied. */
+    private static String howQuantized(QuantizationResult result, BlockwiseWeightOnly weightOnly) {
+        if (weightOnly != null) {
+            return WeightOnlyOptions.describe(weightOnly);
+        }
+        return result.scheme() + ", " + (result.calibrator().equals("none") ? "activations quantized at run time"
+                : "calibrator " + result.calibrator()) + (result.equalization() == null ? ""
+                : ", cross-layer equalization") + (result.biasShift().isEmpty() ? "" : ", bias correction");
+    }
+
+    private static void equalizationSummary(Equalization equalization, PrintStream out) {
+        out.printf("  cross-layer equalization: %d layer pairs in %d sweeps%n", equalization.pairs().size(),
+                equalization.sweeps());
+        for (Equalization.Pair pair : equalization.pairs()) {
+            out.printf("    %s -> %s%s: %d channels, scales %.3g..%.3g%n", pair.first(), pair.second(),
+                    pair.between().isEmpty() ? "" : " (via " + String.join(", ", pair.between()) + ")",
+                    pair.channels(), pair.minScale(), pair.maxScale());
+        }
+        for (Equalization.RangeUse use : equalization.rangeUse()) {
+            out.printf("    %-24s per-tensor weight range use %.2f -> %.2f%n", use.node(), use.before(), use.after());
+        }
+    }
+
+    private static Map<String, Object> equalizationJson(Equalization equalization) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("sweeps", equalization.sweeps());
+        json.put("pairs", equalization.pairs().stream().map(p -> {
+            Map<String, Object> pair = new LinkedHashMap<>();
+            pair.put("first", p.first());
+            pair.put("second", p.second());
+            pair.put("between", p.between());
+            pair.put("channels", p.channels());
+            pair.put("minScale", p.minScale());
+            pair.put("maxScale", p.maxScale());
+            return pair;
+        }).toList());
+        json.put("rangeUse", equalization.rangeUse().stream().map(u -> {
+            Map<String, Object> use = new LinkedHashMap<>();
+            use.put("node", u.node());
+            use.put("before", u.before());
+            use.put("after", u.after());
+            return use;
+        }).toList());
+        return json;
     }
 
     private static void mixedSummary(MixedPrecision.Result mixed, String measuredOn, PrintStream out) {
@@ -337,9 +428,7 @@ public final class QuantizeCommand implements CliCommand {
             throws QuantizeException {
         if (report.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".html")) {
             List<String> context = new java.util.ArrayList<>();
-            context.add("Quantized " + model + " -> " + output + " (" + (weightOnly != null
-                    ? WeightOnlyOptions.describe(weightOnly) : result.scheme() + ", calibrator " + result.calibrator()
-                    + (result.biasShift().isEmpty() ? "" : ", bias correction")) + ")");
+            context.add("Quantized " + model + " -> " + output + " (" + howQuantized(result, weightOnly) + ")");
             context.add("Compared on the calibration data " + calibration + " (no labels: the charts show agreement)");
             result.notes().forEach(note -> context.add("note: " + note));
             if (mixed != null) {
@@ -352,7 +441,7 @@ public final class QuantizeCommand implements CliCommand {
         }
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model", model.toString());
-        json.put("calibration", calibration.toString());
+        json.put("calibration", calibration == null ? null : calibration.toString());
         json.put("out", output.toString());
         json.put("scheme", result.scheme());
         if (weightOnly != null) {
@@ -365,6 +454,7 @@ public final class QuantizeCommand implements CliCommand {
             json.put("weights", options.weights().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
             json.put("biasCorrection", options.biasCorrection());
         }
+        json.put("equalization", result.equalization() == null ? null : equalizationJson(result.equalization()));
         json.put("foldedBatchNorms", result.foldedBatchNorms());
         json.put("layers", result.layers().stream().map(l -> Map.of("node", l.node(), "op", l.opType())).toList());
         Map<String, Object> ranges = new LinkedHashMap<>();
@@ -378,7 +468,7 @@ public final class QuantizeCommand implements CliCommand {
         if (mixed != null) {
             json.put("mixedPrecision", mixedJson(mixed, measuredOn));
         }
-        json.put("comparisonOnCalibrationData", MetricsFormat.json(comparison));
+        json.put("comparisonOnCalibrationData", comparison == null ? null : MetricsFormat.json(comparison));
         writeAtomically(report, new GsonBuilder().disableHtmlEscaping().serializeNulls().setPrettyPrinting().create()
                 .toJson(json) + "\n");
     }

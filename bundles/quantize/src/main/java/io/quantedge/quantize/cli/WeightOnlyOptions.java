@@ -19,23 +19,23 @@ import java.util.Map;
  */
 final class WeightOnlyOptions {
 
-    static final List<String> SCHEMES = List.of("w8a8", "w4", "nf4");
-    /** Options that only W8A8 reads. */
+    static final List<String> SCHEMES = List.of("w8a8", "w8-dynamic", "w4", "nf4");
+    /** Options that only the 8-bit schemes read. */
     private static final List<String> W8A8_ONLY = List.of("per-channel", "per-tensor", "calibrator", "percentile",
-            "bias-correction", "target-agreement", "holdout");
+            "bias-correction", "target-agreement", "holdout", "equalize");
     /** Options that only the weight-only schemes read. */
     private static final List<String> WEIGHT_ONLY = List.of("block-size", "rounding", "accuracy-level");
 
     private WeightOnlyOptions() {
     }
 
-    /** The weight-only scheme asked for, or null for W8A8. */
+    /** The weight-only scheme asked for, or null for the 8-bit schemes. */
     static BlockwiseWeightOnly parse(Arguments a) throws UsageException {
         String scheme = a.one("scheme", "w8a8");
         if (!SCHEMES.contains(scheme)) {
             throw new UsageException("--scheme is one of " + String.join(", ", SCHEMES) + ", not '" + scheme + "'");
         }
-        if (scheme.equals("w8a8")) {
+        if (scheme.startsWith("w8")) {
             for (String option : WEIGHT_ONLY) {
                 if (a.flag(option)) {
                     throw new UsageException("--" + option + " goes with --scheme w4 or nf4");
@@ -46,7 +46,7 @@ final class WeightOnlyOptions {
         for (String option : W8A8_ONLY) {
             if (a.flag(option)) {
                 throw new UsageException("--" + option + " goes with --scheme w8a8, not " + scheme
-                        + " (4-bit weights, float activations: nothing to calibrate)");
+                        + " (4-bit weights, float activations: nothing to calibrate or equalize)");
             }
         }
         Format format = scheme.equals("w4") ? Format.W4 : Format.NF4;

@@ -21,6 +21,7 @@ import java.util.TreeSet;
  * Runs several models on the same samples in the engine and compares them with the first: the
  * figures of {@code quantedge eval} and of the quantizer's report. Latency is measured one sample
  * at a time (batch 1, the gateway's case), after a warm-up, on the backends the engine chose.
+ * Outputs are computed 50 samples per run, one per run for models with dynamic quantization.
  */
 public final class Evaluator {
 
@@ -50,7 +51,7 @@ public final class Evaluator {
         for (Candidate candidate : candidates) {
             try (Model model = load(candidate)) {
                 String input = inputOf(model, samples, candidate.name());
-                float[] outputs = outputs(model, input, samples, BATCH, p -> progress.update(
+                float[] outputs = outputs(model, input, samples, batchFor(candidate.graph()), p -> progress.update(
                         "evaluating " + candidate.name(), p, Batches.count(samples)));
                 int classes = outputs.length / Batches.count(samples);
                 int[] top1 = Comparison.top1(outputs, classes);
@@ -71,6 +72,17 @@ public final class Evaluator {
             }
         }
         return metrics;
+    }
+
+    /**
+     * One sample per run for a model with DynamicQuantizeLinear: its activation ranges are taken
+     * over the whole input tensor, so batching samples would change its results (and the gateway
+     * runs one frame at a time).
+     */
+    private static int batchFor(Graph graph) {
+        boolean dynamic = graph.nodes().stream().anyMatch(n -> n.domain().isEmpty()
+                && n.opType().equals("DynamicQuantizeLinear"));
+        return dynamic ? 1 : BATCH;
     }
 
     private Model load(Candidate candidate) throws QuantizeException {

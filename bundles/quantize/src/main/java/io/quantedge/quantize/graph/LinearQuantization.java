@@ -8,6 +8,10 @@ import io.quantedge.quantize.calibration.ValueRange;
  */
 public final class LinearQuantization {
 
+    /** Symmetric int8 weights: the codes (-127..127, zero point 0) and one scale per channel. */
+    public record SymmetricInt8(byte[] codes, float[] scales) {
+    }
+
     /** Affine int8 parameters of an activation. */
     public record Affine(float scale, int zeroPoint) {
     }
@@ -41,5 +45,32 @@ public final class LinearQuantization {
     public static int quantizeInt32(float x, float scale) {
         double q = Math.rint((double) x / scale);
         return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, q));
+    }
+
+    /**
+     * Weights of shape {@code dims} quantized symmetrically to int8 with one scale per index along
+     * {@code axis} ({@code max|w| / 127} of that slice), or one scale for all when {@code axis < 0}.
+     */
+    public static SymmetricInt8 symmetricInt8(float[] values, int[] dims, int axis) {
+        int channels = axis < 0 ? 1 : dims[axis];
+        int inner = 1;
+        for (int d = axis + 1; d < dims.length && axis >= 0; d++) {
+            inner *= dims[d];
+        }
+        double[] maxAbs = new double[channels];
+        for (int i = 0; i < values.length; i++) {
+            int c = axis < 0 ? 0 : (i / inner) % channels;
+            maxAbs[c] = Math.max(maxAbs[c], Math.abs(values[i]));
+        }
+        float[] scales = new float[channels];
+        for (int c = 0; c < channels; c++) {
+            scales[c] = symmetricScale(maxAbs[c]);
+        }
+        byte[] codes = new byte[values.length];
+        for (int i = 0; i < values.length; i++) {
+            int c = axis < 0 ? 0 : (i / inner) % channels;
+            codes[i] = quantizeInt8(values[i], scales[c], 0, -127, 127);
+        }
+        return new SymmetricInt8(codes, scales);
     }
 }

@@ -8,18 +8,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.quantedge.api.graph.Graph;
-import io.quantedge.api.model.ModelLoader;
 import io.quantedge.api.tensor.Shape;
 import io.quantedge.api.tensor.Tensor;
-import io.quantedge.backend.scalar.ScalarBackend;
-import io.quantedge.engine.Engine;
-import io.quantedge.engine.KernelRegistry;
 import io.quantedge.engine.npy.NpyFile;
 import io.quantedge.onnx.OnnxModelLoader;
 import io.quantedge.quantize.Batches;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -28,40 +21,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The two commands as the launcher calls them, on the project's CNN and data. */
-class QuantizeAndEvalCommandsTest {
-
-    static final Path MODELS = Path.of(System.getProperty("quantedge.models", "../../tests/models")).toAbsolutePath().normalize();
-    static final Path CNN = MODELS.resolve("cnn_fp32.onnx");
-    static final Path CALIBRATION = MODELS.resolve("data/fashion_calib_images.npy");
+class QuantizeAndEvalCommandsTest extends CommandTestBase {
 
     @TempDir
     Path dir;
-
-    private final List<ModelLoader> loaders = List.of(new OnnxModelLoader());
-    private final Engine engine = new Engine(() -> loaders,
-            () -> new KernelRegistry(List.of(new KernelRegistry.Ranked(new ScalarBackend(), 0))));
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-
-    private int quantize(String... args) {
-        return new QuantizeCommand(loaders, engine).execute(List.of(args), print(out), print(err));
-    }
-
-    private int eval(String... args) {
-        return new EvalCommand(loaders, engine).execute(List.of(args), print(out), print(err));
-    }
-
-    private static PrintStream print(ByteArrayOutputStream bytes) {
-        return new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    }
-
-    private String out() {
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
-    private String err() {
-        return err.toString(StandardCharsets.UTF_8);
-    }
 
     @Test
     void quantizeWritesAModelAndAReportThenEvalComparesThem() throws Exception {
