@@ -12,6 +12,7 @@ import io.quantedge.quantize.BlockwiseWeightOnly;
 import io.quantedge.quantize.Equalization;
 import io.quantedge.quantize.Granularity;
 import io.quantedge.quantize.MixedPrecision;
+import io.quantedge.quantize.QatWeights;
 import io.quantedge.quantize.ModelFiles;
 import io.quantedge.quantize.QuantizationResult;
 import io.quantedge.quantize.QuantizeException;
@@ -55,7 +56,7 @@ public final class QuantizeCommand implements CliCommand {
 
     static final String USAGE = """
             Usage: quantedge quantize --model FP32.onnx --calibration DATA.npy --out Q.onnx
-                                      [--scheme w8a8|w8-dynamic|w4|nf4] [--per-channel|--per-tensor]
+                                      [--scheme w8a8|w8-dynamic|w4|nf4|qat] [--per-channel|--per-tensor]
                                       [--calibrator minmax|percentile|entropy|mse] [--percentile P]
                                       [--equalize] [--bias-correction] [--target-agreement A]
                                       [--holdout F] [--block-size B] [--rounding nearest|gptq]
@@ -63,7 +64,7 @@ public final class QuantizeCommand implements CliCommand {
               --model FILE         the FP32 model (ONNX)
               --calibration FILE   .npy of N representative inputs (float32, N x the model's input),
                                    preprocessed as for inference; a few hundred are usually enough.
-                                   Optional with --scheme w8-dynamic (then only used to compare)
+                                   Optional with --scheme w8-dynamic and qat (then only used to compare)
               --out FILE           the quantized model, standard ONNX, written atomically
               --scheme NAME        w8a8        int8 weights and activations, static ranges from
                                                calibration, QDQ form (default; CNNs)
@@ -74,6 +75,8 @@ public final class QuantizeCommand implements CliCommand {
                                                com.microsoft.MatMulNBits (MatMul and Gemm only)
                                    nf4         4-bit NormalFloat weights in blocks, as standard ONNX
                                                (opset 21: UINT4 codes, Gather from a 16-value table)
+                                   qat         a QAT export (already QDQ): keep its quantization, store
+                                               its fake-quantized weights as int8; no calibration
              w8a8 and w8-dynamic:
               --per-channel        one weight scale per output channel (default)
               --per-tensor         one weight scale per weight tensor
@@ -134,6 +137,7 @@ public final class QuantizeCommand implements CliCommand {
         Path model;
         Path calibration;
         boolean dynamic;
+        boolean qat;
         Path output;
         Path report;
         QuantizeOptions options;
@@ -146,8 +150,9 @@ public final class QuantizeCommand implements CliCommand {
                     "accuracy-level"), Set.of("per-channel", "per-tensor", "bias-correction", "equalize"));
             weightOnly = WeightOnlyOptions.parse(a);
             dynamic = dynamicScheme(a);
+            qat = qatScheme(a);
             model = Path.of(a.required("model"));
-            String calibrationName = dynamic ? a.one("calibration", null) : a.required("calibration");
+            String calibrationName = dynamic || qat ? a.one("calibration", null) : a.required("calibration");
             calibration = calibrationName == null ? null : Path.of(calibrationName);
             output = Path.of(a.required("out"));
             String reportName = a.one("report", null);
@@ -190,7 +195,14 @@ public final class QuantizeCommand implements CliCommand {
             MixedPrecision.Result mixed = null;
             String measuredOn = null;
             QuantizationResult result;
-            if (weightOnly != null) {
+            if (!qat && QatWeights.isQuantized(fp32)) {
+                throw new QuantizeException(QuantizeException.Code.UNSUPPORTED, "the model is quantized already (it"
+                        + " has QuantizeLinear nodes, as QAT and QDQ exports do); --scheme qat keeps its quantization"
+                        + " and stores its fake-quantized weights as integers");
+            }
+            if (qat) {
+                result = QatWeights.store(fp32);
+            } else if (weightOnly != null) {
                 result = new WeightOnlyQuantizer(engine).quantize(fp32, samples, weightOnly, options, progress);
             } else if (dynamic) {
                 result = new Quantizer(engine).quantize(fp32, samples, new W8Dynamic(options.weights()), options,
@@ -251,6 +263,21 @@ public final class QuantizeCommand implements CliCommand {
         return true;
     }
 
+    /** Whether --scheme asks for qat, after checking no option of the other schemes is given with it. */
+    private static boolean qatScheme(Arguments a) throws UsageException {
+        if (!a.one("scheme", "w8a8").equals(QatWeights.NAME)) {
+            return false;
+        }
+        for (String option : List.of("calibrator", "percentile", "bias-correction", "target-agreement", "holdout",
+                "equalize", "per-channel", "per-tensor")) {
+            if (a.flag(option)) {
+                throw new UsageException("--" + option + " does not go with --scheme qat: the model keeps the"
+                        + " quantization its training chose");
+            }
+        }
+        return true;
+    }
+
     private static double parsePercentile(String text) throws UsageException {
         if (text == null) {
             return Calibrators.DEFAULT_PERCENTILE;
@@ -289,12 +316,15 @@ public final class QuantizeCommand implements CliCommand {
         }
     }
 
-    /** {@code comparison} is null when there was no data to compare on (w8-dynamic without calibration data). */
+    /** {@code comparison} is null when there was no data to compare on (w8-dynamic or qat without calibration data). */
     private static void summary(Path model, Path output, Graph fp32, QuantizationResult result,
                                 BlockwiseWeightOnly weightOnly, List<ModelMetrics> comparison, PrintStream out) {
-        boolean calibrated = !result.calibrator().equals("none");
+        // The evaluator runs models with run-time activation ranges one sample at a time.
+        boolean onePerRun = result.scheme().startsWith("w8-dynamic");
         out.printf("Quantized %s -> %s (%s)%n", model, output, howQuantized(result, weightOnly));
-        if (weightOnly == null) {
+        if (result.scheme().equals(QatWeights.NAME)) {
+            out.println("  the model's own scales and zero points kept; nothing calibrated");
+        } else if (weightOnly == null) {
             out.printf("  %d layers quantized, %d BatchNormalization folded, %d activation ranges calibrated%n",
                     result.layers().size(), result.foldedBatchNorms().size(), result.ranges().size());
         } else {
@@ -312,7 +342,7 @@ public final class QuantizeCommand implements CliCommand {
         if (comparison != null) {
             ModelMetrics quantized = comparison.get(1);
             out.printf("  on the %d calibration samples%s: top-1 agreement with FP32 %.2f%%, output SNR %.1f dB%n",
-                    quantized.samples(), calibrated || weightOnly != null ? "" : " (one per run)",
+                    quantized.samples(), onePerRun ? " (one per run)" : "",
                     100 * quantized.agreement(), quantized.snrDb());
         }
         for (String note : result.notes()) {
@@ -324,6 +354,9 @@ public final class QuantizeCommand implements CliCommand {
     private static String howQuantized(QuantizationResult result, BlockwiseWeightOnly weightOnly) {
         if (weightOnly != null) {
             return WeightOnlyOptions.describe(weightOnly);
+        }
+        if (result.scheme().equals(QatWeights.NAME)) {
+            return "qat: fake-quantized weights stored as int8";
         }
         return result.scheme() + ", " + (result.calibrator().equals("none") ? "activations quantized at run time"
                 : "calibrator " + result.calibrator()) + (result.equalization() == null ? ""

@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class WeightOnlyOptions {
 
-    static final List<String> SCHEMES = List.of("w8a8", "w8-dynamic", "w4", "nf4");
+    static final List<String> SCHEMES = List.of("w8a8", "w8-dynamic", "w4", "nf4", "qat");
     /** Options that only the 8-bit schemes read. */
     private static final List<String> W8A8_ONLY = List.of("per-channel", "per-tensor", "calibrator", "percentile",
             "bias-correction", "target-agreement", "holdout", "equalize");
@@ -35,7 +35,7 @@ final class WeightOnlyOptions {
         if (!SCHEMES.contains(scheme)) {
             throw new UsageException("--scheme is one of " + String.join(", ", SCHEMES) + ", not '" + scheme + "'");
         }
-        if (scheme.startsWith("w8")) {
+        if (!scheme.equals("w4") && !scheme.equals("nf4")) {
             for (String option : WEIGHT_ONLY) {
                 if (a.flag(option)) {
                     throw new UsageException("--" + option + " goes with --scheme w4 or nf4");

@@ -78,7 +78,7 @@ class DynamicAndEqualizeCommandsTest extends CommandTestBase {
     void optionsThatDoNotFitTheSchemeAreUsageErrors() {
         Path q = dir.resolve("q.onnx");
         assertEquals(2, quantize("--model", CNN.toString(), "--out", q.toString(), "--scheme", "int3"));
-        assertTrue(err().contains("--scheme is one of w8a8, w8-dynamic, w4, nf4, not 'int3'"), err());
+        assertTrue(err().contains("--scheme is one of w8a8, w8-dynamic, w4, nf4, qat, not 'int3'"), err());
         for (String option : List.of("--bias-correction", "--calibrator=entropy", "--target-agreement=0.99")) {
             err.reset();
             assertEquals(2, quantize("--model", CNN.toString(), "--calibration", CALIBRATION.toString(), "--out",

@@ -110,7 +110,7 @@ class WeightOnlyCommandTest {
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
-        "--scheme w5                         | --scheme is one of w8a8, w8-dynamic, w4, nf4, not 'w5'",
+        "--scheme w5                         | --scheme is one of w8a8, w8-dynamic, w4, nf4, qat, not 'w5'",
         "--scheme w4 --block-size 48         | --block-size is 32, 64 or 128, not '48'",
         "--scheme w4 --block-size 256        | --block-size is 32, 64 or 128, not '256'",
         "--scheme nf4 --block-size many      | --block-size is 32, 64 or 128, not 'many'",
