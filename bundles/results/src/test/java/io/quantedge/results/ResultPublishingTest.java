@@ -371,7 +371,12 @@ class ResultPublishingTest {
         assertInOrderApartFromResends(collector.all());
         PublisherCounts counts = publisher.counts();
         assertTrue(counts.droppedWhenFull() > 300, "a 10 s outage at 50/s overflows 100 places: " + counts);
-        assertEquals(total - frames.size(), counts.droppedWhenFull(), "missing = counted drops; " + counts);
+        // A result already handed to the MQTT client when the broker went away may still be delivered by
+        // the client's own retry after the reconnect, though the queue dropped it and counted it: at most
+        // one in-flight window (8) of counted drops can arrive after all.
+        long missing = total - frames.size();
+        assertTrue(missing <= counts.droppedWhenFull() && counts.droppedWhenFull() <= missing + 8,
+                "missing " + missing + " = counted drops, or up to one in-flight window fewer; " + counts);
         assertEquals(0, counts.droppedOnError());
         return frames;
     }
