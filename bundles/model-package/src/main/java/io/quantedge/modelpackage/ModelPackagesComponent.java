@@ -63,6 +63,11 @@ public final class ModelPackagesComponent implements ModelPackages {
     }
 
     @Override
+    public VerifiedPackage openDerived(Path packageFile, Path directory) throws PackageException {
+        return packages.openDerived(packageFile, directory);
+    }
+
+    @Override
     public VerifiedPackage reopen(Path directory) throws PackageException {
         return packages.reopen(directory);
     }

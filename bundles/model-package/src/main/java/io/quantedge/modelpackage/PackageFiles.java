@@ -56,6 +56,11 @@ public final class PackageFiles implements ModelPackages {
     }
 
     @Override
+    public VerifiedPackage openDerived(Path packageFile, Path directory) throws PackageException {
+        return reader.openDerived(packageFile, directory);
+    }
+
+    @Override
     public VerifiedPackage reopen(Path directory) throws PackageException {
         return reader.reopen(directory);
     }
