@@ -125,20 +125,22 @@ class CalibrateCommandTest {
 
     @Test
     void aCalibrationThatCannotReachTheTargetIsRejectedAndTheFp32VersionKeepsServing() throws Exception {
-        // One frame, min-max ranges, one scale per tensor: the activations' ranges are one image's.
+        // One frame, entropy ranges, one scale per tensor: the ranges fit one image's histograms. Measured
+        // agreement 0.868 on 500 held-out frames (min-max, percentile and mse on one frame: 0.992).
         command.execute("{\"job\":\"cal-2\",\"model\":\"fashion\",\"pipeline\":\"demo\",\"frames\":1,"
-                + "\"holdout\":300,\"calibrator\":\"minmax\",\"perChannel\":false,\"targetAgreement\":1.0}");
+                + "\"holdout\":300,\"calibrator\":\"entropy\",\"perChannel\":false,\"targetAgreement\":0.99}");
         JsonObject done = connection.awaitFinished("cal-2");
-        System.out.println("Calibration on one frame, min-max, per tensor: " + done);
+        System.out.println("Calibration on one frame, entropy, per tensor: " + done);
         assertEquals("REJECTED", done.get("state").getAsString(), done.toString());
         assertEquals("TARGET_NOT_MET", done.getAsJsonObject("error").get("code").getAsString());
         JsonObject report = done.getAsJsonObject("report");
-        assertTrue(report.get("agreement").getAsDouble() < 1.0, report.toString());
+        assertTrue(report.get("agreement").getAsDouble() < 0.99, report.toString());
         assertFalse(report.get("activated").getAsBoolean());
         assertEquals("1", server.served("fashion").orElseThrow().version());
         assertEquals(List.of("1"), parts.store.storedVersions("fashion").stream()
                 .map(v -> v.model().version()).toList());
     }
+
 
     @Test
     void requestsThatCannotRunAreRefusedAtOnceWithTheirCode() throws Exception {
