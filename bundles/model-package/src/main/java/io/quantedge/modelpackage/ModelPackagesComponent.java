@@ -68,6 +68,11 @@ public final class ModelPackagesComponent implements ModelPackages {
     }
 
     @Override
+    public PackageManifest readManifest(Path file) throws PackageException {
+        return packages.readManifest(file);
+    }
+
+    @Override
     public VerifiedPackage reopen(Path directory) throws PackageException {
         return packages.reopen(directory);
     }

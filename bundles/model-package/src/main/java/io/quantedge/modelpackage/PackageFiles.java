@@ -61,6 +61,11 @@ public final class PackageFiles implements ModelPackages {
     }
 
     @Override
+    public PackageManifest readManifest(Path file) throws PackageException {
+        return PackageReader.readManifest(file);
+    }
+
+    @Override
     public VerifiedPackage reopen(Path directory) throws PackageException {
         return reader.reopen(directory);
     }

@@ -109,6 +109,35 @@ final class PackageReader {
         }
     }
 
+    /** A package's or a manifest.json's manifest, parsed; nothing verified. */
+    static PackageManifest readManifest(Path file) throws PackageException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(2);
+        } catch (NoSuchFileException e) {
+            throw new PackageException(Code.IO, "there is no file " + file);
+        } catch (IOException e) {
+            throw new PackageException(Code.IO, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (head.length == 2 && head[0] == 'P' && head[1] == 'K') {
+            try (ZipFile zip = openZip(file)) {
+                ZipEntry entry = zip.getEntry(PackageManifest.MANIFEST_ENTRY);
+                if (entry == null) {
+                    throw new PackageException(Code.MALFORMED, file + " has no manifest.json: not a model package");
+                }
+                return ManifestJson.read(readSmall(zip, entry, ManifestJson.MAX_BYTES));
+            } catch (IOException e) {
+                throw new PackageException(Code.IO, "cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(ManifestJson.MAX_BYTES + 1);
+            return ManifestJson.read(bytes);
+        } catch (IOException e) {
+            throw new PackageException(Code.IO, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     VerifiedPackage reopen(Path directory) throws PackageException {
         byte[] manifestBytes;
         try {

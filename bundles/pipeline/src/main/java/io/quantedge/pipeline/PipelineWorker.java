@@ -10,6 +10,7 @@ import io.quantedge.api.serving.ModelServer;
 import io.quantedge.api.serving.ServedModel;
 import io.quantedge.api.serving.ServedRun;
 import io.quantedge.api.tensor.Tensor;
+import io.quantedge.pipeline.image.FrameException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;

@@ -5,6 +5,7 @@ import io.quantedge.api.cli.CliCommand;
 import io.quantedge.api.graph.Graph;
 import io.quantedge.api.model.InferenceEngine;
 import io.quantedge.api.model.ModelLoader;
+import io.quantedge.api.modelpackage.ModelPackages;
 import io.quantedge.api.tensor.Tensor;
 import io.quantedge.onnx.writer.OnnxModelWriter;
 import io.quantedge.quantize.Batches;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
@@ -49,13 +51,18 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public final class QuantizeCommand implements CliCommand {
 
     static final String USAGE = """
-            Usage: quantedge quantize --model FP32.onnx --calibration DATA.npy --out Q.onnx
+            Usage: quantedge quantize --model FP32.onnx --calibration DATA.npy|IMAGES/ --out Q.onnx
+                                      [--preprocessing PACKAGE.qmp|manifest.json]
                                       [--per-channel|--per-tensor] [--calibrator minmax|percentile|entropy|mse]
                                       [--percentile P] [--bias-correction] [--target-agreement A]
                                       [--holdout F] [--report R.json] [--batch N]
               --model FILE         the FP32 model (ONNX)
-              --calibration FILE   .npy of N representative inputs (float32, N x the model's input),
-                                   preprocessed as for inference; a few hundred are usually enough
+              --calibration DATA   .npy of N representative inputs (float32, N x the model's input),
+                                   preprocessed as for inference; or a folder of .png/.jpg images (in
+                                   it or in sub-folders), made into inputs as a pipeline makes frames
+                                   by --preprocessing; a few hundred are usually enough
+              --preprocessing FILE with an image folder: a model package, or its manifest.json, whose
+                                   input preprocessing (size, colour, scale, mean, std, layout) applies
               --out FILE           the quantized model, standard ONNX (QDQ), written atomically
               --per-channel        one weight scale per output channel (default)
               --per-tensor         one weight scale per weight tensor
@@ -83,14 +90,21 @@ public final class QuantizeCommand implements CliCommand {
 
     private final List<ModelLoader> loaders;
     private final InferenceEngine engine;
+    private final ModelPackages packages;
 
     @Activate
     public QuantizeCommand(
             @Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY)
             List<ModelLoader> loaders,
-            @Reference InferenceEngine engine) {
+            @Reference InferenceEngine engine, @Reference ModelPackages packages) {
         this.loaders = List.copyOf(loaders);
         this.engine = engine;
+        this.packages = packages;
+    }
+
+    /** Without package manifests: .npy data only. */
+    public QuantizeCommand(List<ModelLoader> loaders, InferenceEngine engine) {
+        this(loaders, engine, null);
     }
 
     @Override
@@ -101,6 +115,7 @@ public final class QuantizeCommand implements CliCommand {
         }
         Path model;
         Path calibration;
+        Optional<Path> preprocessing;
         Path output;
         Path report;
         QuantizeOptions options;
@@ -108,9 +123,11 @@ public final class QuantizeCommand implements CliCommand {
         Double holdout;
         try {
             Arguments a = Arguments.parse(args, Set.of("model", "calibration", "out", "calibrator", "percentile",
-                    "report", "batch", "target-agreement", "holdout"), Set.of("per-channel", "per-tensor", "bias-correction"));
+                    "report", "batch", "target-agreement", "holdout", "preprocessing"),
+                    Set.of("per-channel", "per-tensor", "bias-correction"));
             model = Path.of(a.required("model"));
             calibration = Path.of(a.required("calibration"));
+            preprocessing = Optional.ofNullable(a.one("preprocessing", null)).map(Path::of);
             output = Path.of(a.required("out"));
             String reportName = a.one("report", null);
             report = reportName == null ? null : Path.of(reportName);
@@ -143,7 +160,8 @@ public final class QuantizeCommand implements CliCommand {
         try {
             ProgressBar progress = new ProgressBar(err);
             Graph fp32 = ModelFiles.loadGraph(loaders, model);
-            Tensor samples = ModelFiles.readNpy(calibration, "calibration data");
+            Tensor samples = SampleData.load(calibration, "calibration data", preprocessing, Optional.empty(),
+                    fp32.inputs().get(0), packages).samples();
             W8A8Static scheme = new W8A8Static(options.weights());
             MixedPrecision.Result mixed = null;
             String measuredOn = null;
