@@ -184,16 +184,17 @@ final class CalibrationRun implements Runnable {
         CalibrationRequest request = plan.request();
         int wanted = request.frames() + request.holdout();
         int step = Math.max(1, wanted / 10);
-        FrameCollector frames = new FrameCollector(job.model, plan.input(), plan.frameShape(), wanted, count -> {
-            job.collected(count);
-            if (count % step == 0 && count < wanted) {
-                changed.accept(job);
-            }
-        });
+        // The pipeline's thread only counts; reports (a file forced to disk, a publish) go from this one.
+        FrameCollector frames = new FrameCollector(job.model, plan.input(), plan.frameShape(), wanted, job::collected);
         changed.accept(job);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(plan.timeoutSeconds());
+        int reported = 0;
         try (PipelineInputs.Tap tap = plan.pipeline().listen(frames)) {
             while (!frames.await(200, TimeUnit.MILLISECONDS)) {
+                if (frames.count() / step > reported / step) {
+                    reported = frames.count();
+                    changed.accept(job);
+                }
                 checkCancelled();
                 if (System.nanoTime() > deadline) {
                     throw new Stop(CalibrationState.FAILED, "COLLECT_TIMEOUT", "pipeline " + job.pipeline + " gave "
