@@ -63,6 +63,16 @@ public final class ModelPackagesComponent implements ModelPackages {
     }
 
     @Override
+    public VerifiedPackage openDerived(Path packageFile, Path directory) throws PackageException {
+        return packages.openDerived(packageFile, directory);
+    }
+
+    @Override
+    public PackageManifest readManifest(Path file) throws PackageException {
+        return packages.readManifest(file);
+    }
+
+    @Override
     public VerifiedPackage reopen(Path directory) throws PackageException {
         return packages.reopen(directory);
     }

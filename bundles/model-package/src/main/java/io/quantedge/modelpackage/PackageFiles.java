@@ -56,6 +56,16 @@ public final class PackageFiles implements ModelPackages {
     }
 
     @Override
+    public VerifiedPackage openDerived(Path packageFile, Path directory) throws PackageException {
+        return reader.openDerived(packageFile, directory);
+    }
+
+    @Override
+    public PackageManifest readManifest(Path file) throws PackageException {
+        return PackageReader.readManifest(file);
+    }
+
+    @Override
     public VerifiedPackage reopen(Path directory) throws PackageException {
         return reader.reopen(directory);
     }

@@ -49,6 +49,15 @@ final class PackageReader {
     }
 
     VerifiedPackage open(Path packageFile, Path directory) throws PackageException {
+        return open(packageFile, directory, true);
+    }
+
+    /** Without a signature check: for packages the gateway made itself ({@code ModelPackages.openDerived}). */
+    VerifiedPackage openDerived(Path packageFile, Path directory) throws PackageException {
+        return open(packageFile, directory, false);
+    }
+
+    private VerifiedPackage open(Path packageFile, Path directory, boolean checkSignature) throws PackageException {
         if (Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
             throw new PackageException(Code.IO, directory + " exists already; a package is extracted into a new folder");
         }
@@ -64,9 +73,13 @@ final class PackageReader {
             byte[] signatureBytes = signatureEntry == null ? null
                     : readSmall(zip, signatureEntry, ManifestSignature.MAX_BYTES);
             // The manifest is authenticated before it is parsed: the parser never sees untrusted bytes.
-            Optional<String> signer = trustedKeys.get().check(manifestBytes,
+            Optional<String> signer = !checkSignature ? Optional.empty() : trustedKeys.get().check(manifestBytes,
                     signatureBytes == null ? Optional.empty() : Optional.of(ManifestSignature.parse(signatureBytes)),
                     allowUnsigned);
+            if (!checkSignature && signatureBytes != null) {
+                throw new PackageException(Code.MALFORMED, packageFile + " is signed; a signed package is opened "
+                        + "with its signature checked, not as one derived on this gateway");
+            }
             PackageManifest manifest = ManifestJson.read(manifestBytes);
             checkListing(manifest, entries);
             limits.checkDeclared(manifest);
@@ -93,6 +106,35 @@ final class PackageReader {
                 FileTrees.deleteQuietly(directory);
             }
             throw writeFailure(directory, e);
+        }
+    }
+
+    /** A package's or a manifest.json's manifest, parsed; nothing verified. */
+    static PackageManifest readManifest(Path file) throws PackageException {
+        byte[] head;
+        try (InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(2);
+        } catch (NoSuchFileException e) {
+            throw new PackageException(Code.IO, "there is no file " + file);
+        } catch (IOException e) {
+            throw new PackageException(Code.IO, "cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (head.length == 2 && head[0] == 'P' && head[1] == 'K') {
+            try (ZipFile zip = openZip(file)) {
+                ZipEntry entry = zip.getEntry(PackageManifest.MANIFEST_ENTRY);
+                if (entry == null) {
+                    throw new PackageException(Code.MALFORMED, file + " has no manifest.json: not a model package");
+                }
+                return ManifestJson.read(readSmall(zip, entry, ManifestJson.MAX_BYTES));
+            } catch (IOException e) {
+                throw new PackageException(Code.IO, "cannot read " + file + ": " + e.getMessage(), e);
+            }
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes(ManifestJson.MAX_BYTES + 1);
+            return ManifestJson.read(bytes);
+        } catch (IOException e) {
+            throw new PackageException(Code.IO, "cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 

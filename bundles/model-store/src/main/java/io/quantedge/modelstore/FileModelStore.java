@@ -134,14 +134,26 @@ public final class FileModelStore implements ModelStore, AutoCloseable {
 
     @Override
     public StoredModel stage(Path packageFile) throws PackageException, ModelStoreException {
+        return stage(packageFile, Optional.empty());
+    }
+
+    @Override
+    public StoredModel stageDerived(Path packageFile, String baseVersion) throws PackageException,
+            ModelStoreException {
+        return stage(packageFile, Optional.of(baseVersion));
+    }
+
+    private StoredModel stage(Path packageFile, Optional<String> baseVersion) throws PackageException,
+            ModelStoreException {
         checkSpaceFor(packageFile);
         Path staging = layout.newStagingDirectory();
         try {
             // Extracting is the slow part and touches only a staging folder of its own: no lock.
-            VerifiedPackage verified = packages.open(packageFile, staging);
+            VerifiedPackage verified = baseVersion.isPresent() ? packages.openDerived(packageFile, staging)
+                    : packages.open(packageFile, staging);
             DurableFiles.forceTree(staging);
             DurableFiles.forceDirectory(layout.staging());
-            return commitStaged(verified);
+            return commitStaged(verified, baseVersion);
         } catch (IOException e) {
             throw failure("cannot stage " + packageFile, e);
         } finally {
@@ -149,10 +161,29 @@ public final class FileModelStore implements ModelStore, AutoCloseable {
         }
     }
 
-    private synchronized StoredModel commitStaged(VerifiedPackage verified) throws ModelStoreException, IOException {
+    private synchronized StoredModel commitStaged(VerifiedPackage verified, Optional<String> baseVersion)
+            throws ModelStoreException, IOException {
         checkOpen();
         String name = verified.manifest().name();
         String version = verified.manifest().version();
+        Optional<String> signer = verified.signer();
+        String provenance = "signed by " + signer.map(id -> "key " + id).orElse("nobody (unsigned)");
+        if (baseVersion.isPresent()) {
+            // A package made on this gateway has no signature; its trust is the base version's, which must be good.
+            ModelState known = states.get(name);
+            VersionEntry base = known == null ? null : known.find(baseVersion.get()).orElse(null);
+            if (base == null) {
+                throw new ModelStoreException(Code.NOT_FOUND, "model '" + name + "' has no version '" + baseVersion.get()
+                        + "' to derive " + version + " from");
+            }
+            if (base.state() == StoredVersion.State.FAILED) {
+                throw new ModelStoreException(Code.INVALID_STATE, "version " + base.version() + " of '" + name
+                        + "' failed (" + base.failure() + "); nothing is derived from it");
+            }
+            signer = base.signer();
+            provenance = "derived on this gateway from version " + base.version() + ", "
+                    + signer.map(id -> "signed by key " + id).orElse("unsigned");
+        }
         if (recovery.unreadable().contains(name)) {
             // A new state file would orphan, and the next start delete, the versions the damaged one names.
             throw new ModelStoreException(Code.INVALID_STATE, "the state of model '" + name + "' in "
@@ -161,7 +192,7 @@ public final class FileModelStore implements ModelStore, AutoCloseable {
         ModelState state = states.getOrDefault(name, ModelState.empty(name));
         VersionEntry entry = new VersionEntry(version, StoredVersion.State.STAGED, Instant.now(),
                 verified.manifest().model(), verified.manifest().modelFile().sha256(),
-                verified.manifest().modelFile().size(), verified.signer(), "");
+                verified.manifest().modelFile().size(), signer, "");
         ModelState next = state.staged(entry);
         Path target = layout.version(name, version);
         DurableFiles.createDirectories(layout.versions(name));
@@ -176,8 +207,7 @@ public final class FileModelStore implements ModelStore, AutoCloseable {
         states.put(name, next);
         checked.put(key(name, version), verified.movedTo(target));
         StoredModel stored = model(name, entry);
-        publish(ModelStoreEvent.Type.STAGED, stored, Optional.empty(), "signed by "
-                + verified.signer().map(id -> "key " + id).orElse("nobody (unsigned)"));
+        publish(ModelStoreEvent.Type.STAGED, stored, Optional.empty(), provenance);
         return stored;
     }
 

@@ -148,6 +148,12 @@ public final class ModelStoreComponent implements ModelStore {
     }
 
     @Override
+    public StoredModel stageDerived(Path packageFile, String baseVersion) throws PackageException,
+            ModelStoreException {
+        return store.stageDerived(packageFile, baseVersion);
+    }
+
+    @Override
     public VerifiedPackage contents(String name, String version) throws PackageException, ModelStoreException {
         return store.contents(name, version);
     }

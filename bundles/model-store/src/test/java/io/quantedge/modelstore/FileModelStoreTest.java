@@ -55,6 +55,35 @@ class FileModelStoreTest {
     }
 
     @Test
+    void aPackageMadeOnTheGatewayIsStagedOnlyAsDerivedFromAGoodKeptVersionOfItsModel() throws Exception {
+        install("1");
+        Path derived = fixture.write("cam", "1-int8", Optional.empty());
+        // Over the normal path an unsigned package stays refused.
+        assertEquals(PackageException.Code.UNSIGNED,
+                assertThrows(PackageException.class, () -> store.stage(derived)).code());
+        assertEquals(ModelStoreException.Code.NOT_FOUND,
+                assertThrows(ModelStoreException.class, () -> store.stageDerived(derived, "9")).code());
+        // A signed package is checked as signed packages are, not taken as derived.
+        Path signed = fixture.write("cam", "2");
+        assertEquals(PackageException.Code.MALFORMED,
+                assertThrows(PackageException.class, () -> store.stageDerived(signed, "1")).code());
+        StoredModel staged = store.stageDerived(derived, "1");
+        assertEquals("1-int8", staged.version());
+        ModelStoreEvent event = events.get(events.size() - 1);
+        assertEquals(ModelStoreEvent.Type.STAGED, event.type());
+        assertTrue(event.detail().startsWith("derived on this gateway from version 1, signed by key "), event.detail());
+        store.stage(fixture.write("cam", "3"));
+        store.recordFailure("cam", "3", "validation: wrong outputs");
+        Path fromFailed = fixture.write("cam", "3-int8", Optional.empty());
+        assertEquals(ModelStoreException.Code.INVALID_STATE,
+                assertThrows(ModelStoreException.class, () -> store.stageDerived(fromFailed, "3")).code());
+        assertEquals(List.of("1", "1-int8", "3"), store.versions("cam").stream().map(StoredModel::version).toList());
+        try (var left = Files.list(directory.resolve(".staging"))) {
+            assertEquals(0, left.count(), "nothing of the refused packages stays");
+        }
+    }
+
+    @Test
     void aVersionGoesFromStagedToValidatedToActiveAndEachStepIsAnEventInOrder() throws Exception {
         Path file = fixture.write("cam", "1");
         StoredModel staged = store.stage(file);

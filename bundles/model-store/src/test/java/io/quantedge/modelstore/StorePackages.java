@@ -49,6 +49,11 @@ final class StorePackages {
 
     /** A signed package of model {@code name} version {@code version}. */
     Path write(String name, String version) throws Exception {
+        return write(name, version, Optional.of(key));
+    }
+
+    /** A package of model {@code name} version {@code version}, signed by {@code signer} or unsigned. */
+    Path write(String name, String version, Optional<PrivateKey> signer) throws Exception {
         Path versionFile = Files.writeString(directory.resolve(name + "-" + version + ".txt"), version + "\n");
         Map<String, Path> files = new LinkedHashMap<>();
         files.put("model.onnx", CNN);
@@ -57,7 +62,7 @@ final class StorePackages {
         packages.write(new PackageContents(name, version, "model.onnx", files,
                 List.of(new InputSpec("input", Optional.empty())),
                 List.of(new OutputSpec("logits", Optional.empty(), Optional.empty())), Optional.empty(), List.of("onnx")),
-                Optional.of(key), file);
+                signer, file);
         Files.delete(versionFile);
         return file;
     }

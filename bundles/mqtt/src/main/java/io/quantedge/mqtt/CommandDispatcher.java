@@ -8,8 +8,10 @@ import io.quantedge.api.mqtt.GatewayCommand;
 import io.quantedge.api.mqtt.GatewayConnection;
 import io.quantedge.api.mqtt.IncomingMessage;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -23,13 +25,18 @@ import org.osgi.service.log.LoggerFactory;
 /**
  * Answers {@code {root}/{gateway}/cmd/{name}} (and the group's) with the {@link GatewayCommand}
  * registered under that name, replying on the request's response topic with its correlation data:
- * the command's JSON, or {@code {"error":{"code","message"}}}.
+ * the command's JSON, or {@code {"error":{"code","message"}}}. Several services may share a name
+ * (update jobs and calibration jobs both answer {@code cancel}): each is asked in turn, and one that
+ * answers {@code NOT_FOUND} (not its job) passes the request to the next.
  */
 @Component(service = {}, immediate = true)
 public final class CommandDispatcher {
 
+    /** The code with which a command says a request is not for it (a job it does not know). */
+    private static final String NOT_FOUND = "NOT_FOUND";
+
     private final Logger log;
-    private final Map<String, GatewayCommand> commands = new ConcurrentHashMap<>();
+    private final Map<String, List<GatewayCommand>> commands = new ConcurrentHashMap<>();
     private final GatewayConnection connection;
     private final java.util.List<GatewayConnection.Subscription> subscriptions = new java.util.ArrayList<>();
 
@@ -48,14 +55,17 @@ public final class CommandDispatcher {
     void addCommand(GatewayCommand command, Map<String, Object> properties) {
         Object name = properties.get(GatewayCommand.NAME_PROPERTY);
         if (name instanceof String text && !text.isBlank()) {
-            commands.put(text, command);
+            commands.computeIfAbsent(text, k -> new CopyOnWriteArrayList<>()).add(command);
         } else {
             log.warn("A GatewayCommand without a {} property is ignored: {}", GatewayCommand.NAME_PROPERTY, command);
         }
     }
 
     void removeCommand(GatewayCommand command, Map<String, Object> properties) {
-        commands.remove(String.valueOf(properties.get(GatewayCommand.NAME_PROPERTY)), command);
+        List<GatewayCommand> named = commands.get(String.valueOf(properties.get(GatewayCommand.NAME_PROPERTY)));
+        if (named != null) {
+            named.remove(command);
+        }
     }
 
     @Deactivate
@@ -73,10 +83,10 @@ public final class CommandDispatcher {
     }
 
     String reply(String name, String body) {
-        GatewayCommand command = commands.get(name);
-        if (command == null) {
-            return error("UNKNOWN_COMMAND", "no command '" + name + "'; known: " + commands.keySet().stream().sorted()
-                    .toList());
+        List<GatewayCommand> named = commands.getOrDefault(name, List.of());
+        if (named.isEmpty()) {
+            return error("UNKNOWN_COMMAND", "no command '" + name + "'; known: " + commands.entrySet().stream()
+                    .filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).sorted().toList());
         }
         String request = body.isBlank() ? "{}" : body;
         try {
@@ -84,14 +94,21 @@ public final class CommandDispatcher {
         } catch (JsonSyntaxException | IllegalStateException e) {
             return error("BAD_REQUEST", "the request is not a JSON object: " + e.getMessage());
         }
-        try {
-            return command.execute(request);
-        } catch (CommandException e) {
-            return error(e.code(), e.getMessage());
-        } catch (RuntimeException e) {
-            log.error("cmd/" + name + " failed", e);
-            return error("INTERNAL", e.toString());
+        String notFound = null;
+        for (GatewayCommand command : named) {
+            try {
+                return command.execute(request);
+            } catch (CommandException e) {
+                if (!e.code().equals(NOT_FOUND)) {
+                    return error(e.code(), e.getMessage());
+                }
+                notFound = e.getMessage();
+            } catch (RuntimeException e) {
+                log.error("cmd/" + name + " failed", e);
+                return error("INTERNAL", e.toString());
+            }
         }
+        return error(NOT_FOUND, notFound);
     }
 
     private static String error(String code, String message) {

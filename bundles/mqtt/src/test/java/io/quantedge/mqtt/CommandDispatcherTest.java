@@ -76,6 +76,37 @@ class CommandDispatcherTest {
     }
 
     @Test
+    void aRequestGoesToEachCommandOfItsNameUntilOneKnowsIt() throws Exception {
+        // Update jobs and calibration jobs both answer cmd/cancel, each for its own jobs.
+        GatewayCommand updates = request -> {
+            if (request.contains("\"u-1\"")) {
+                return "{\"job\":\"u-1\",\"state\":\"FAILED\"}";
+            }
+            throw new CommandException("NOT_FOUND", "no update job");
+        };
+        GatewayCommand calibrations = request -> {
+            if (request.contains("\"c-1\"")) {
+                throw new CommandException("INVALID_STATE", "c-1 is ACTIVE already");
+            }
+            throw new CommandException("NOT_FOUND", "no calibration job");
+        };
+        dispatcher.addCommand(updates, Map.of(GatewayCommand.NAME_PROPERTY, "cancel"));
+        dispatcher.addCommand(calibrations, Map.of(GatewayCommand.NAME_PROPERTY, "cancel"));
+        assertEquals("FAILED", JsonParser.parseString(dispatcher.reply("cancel", "{\"job\":\"u-1\"}"))
+                .getAsJsonObject().get("state").getAsString());
+        assertEquals("INVALID_STATE", code(dispatcher.reply("cancel", "{\"job\":\"c-1\"}")));
+        assertEquals("NOT_FOUND", code(dispatcher.reply("cancel", "{\"job\":\"x\"}")));
+        dispatcher.removeCommand(updates, Map.of(GatewayCommand.NAME_PROPERTY, "cancel"));
+        assertEquals("NOT_FOUND", code(dispatcher.reply("cancel", "{\"job\":\"u-1\"}")));
+        dispatcher.removeCommand(calibrations, Map.of(GatewayCommand.NAME_PROPERTY, "cancel"));
+        assertEquals("UNKNOWN_COMMAND", code(dispatcher.reply("cancel", "{\"job\":\"u-1\"}")));
+    }
+
+    private static String code(String reply) {
+        return JsonParser.parseString(reply).getAsJsonObject().getAsJsonObject("error").get("code").getAsString();
+    }
+
+    @Test
     void refusesARequestThatIsNotJson() throws Exception {
         assertEquals("BAD_REQUEST", ask("status", "status please").getAsJsonObject("error").get("code").getAsString());
     }

@@ -4,6 +4,7 @@ import io.quantedge.api.modelpackage.OutputSpec;
 import io.quantedge.api.modelpackage.PackageException;
 import io.quantedge.api.modelpackage.VerifiedPackage;
 import io.quantedge.api.mqtt.GatewayConnection;
+import io.quantedge.api.pipeline.PipelineInputs;
 import io.quantedge.api.result.InferenceResult;
 import io.quantedge.api.result.ResultPublisher;
 import io.quantedge.api.sensor.SensorAdapter;
@@ -15,13 +16,16 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Filter;
 import org.osgi.framework.FrameworkUtil;
 import org.osgi.framework.InvalidSyntaxException;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -52,6 +56,7 @@ public final class PipelineComponent implements RunningPipeline {
     private final PipelineWorker worker;
     private final ServiceTracker<SensorAdapter, SensorAdapter> sensors;
     private final String host;
+    private final ServiceRegistration<PipelineInputs> inputs;
 
     // Constructor parameters, not dynamic fields: SCR sets fields only after the constructor has
     // returned, and by then the sensor may have delivered frames, bound the model without its
@@ -96,6 +101,9 @@ public final class PipelineComponent implements RunningPipeline {
                     }
                 });
         worker.start();
+        // Registered by hand, not as a DS service of this component: it carries the pipeline's name.
+        this.inputs = context.registerService(PipelineInputs.class, worker.inputs(),
+                new Hashtable<>(Map.of(PipelineInputs.NAME_PROPERTY, settings.name())));
         log.info("Pipeline {} waits for sensor '{}' and model '{}'{}", settings.name(), settings.sensor(),
                 settings.model(), publisher == null ? " (no result publisher: results are counted, not sent)" : "");
         this.sensors = new ServiceTracker<>(context, sensorFilter, null) {
@@ -176,6 +184,11 @@ public final class PipelineComponent implements RunningPipeline {
 
     @Deactivate
     void stop() {
+        try {
+            inputs.unregister();
+        } catch (IllegalStateException e) {
+            // the bundle is stopping and took it already
+        }
         sensors.close();
         worker.stop();
     }

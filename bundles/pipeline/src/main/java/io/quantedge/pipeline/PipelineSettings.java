@@ -5,6 +5,7 @@ import io.quantedge.api.modelpackage.Postprocessing;
 import io.quantedge.api.modelpackage.Preprocessing;
 import io.quantedge.api.modelpackage.Preprocessing.Color;
 import io.quantedge.api.modelpackage.Preprocessing.Layout;
+import io.quantedge.pipeline.image.ImageSettings;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;

@@ -10,6 +10,7 @@ import io.quantedge.api.serving.ModelServer;
 import io.quantedge.api.serving.ServedModel;
 import io.quantedge.api.serving.ServedRun;
 import io.quantedge.api.tensor.Tensor;
+import io.quantedge.pipeline.image.FrameException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -60,6 +61,7 @@ final class PipelineWorker implements FrameListener {
     private final LatencyWindow latency = new LatencyWindow(LATENCY_WINDOW);
     private final LatencyWindow modelLatency = new LatencyWindow(LATENCY_WINDOW);
     private final Thread thread;
+    private final InputTaps taps;
     private volatile boolean running;
 
     private ModelStage stage;
@@ -95,6 +97,7 @@ final class PipelineWorker implements FrameListener {
         this.queue = new DropOldestQueue<>(settings.queueCapacity());
         this.filter = new ResultFilter(settings.publish(), Double.isNaN(settings.scoreThreshold()) ? 0
                 : settings.scoreThreshold());
+        this.taps = new InputTaps(settings.model(), this::warn);
         this.thread = new Thread(this::work, "quantedge-pipeline-" + settings.name());
         this.thread.setDaemon(true);
     }
@@ -117,6 +120,11 @@ final class PipelineWorker implements FrameListener {
 
     PipelineSettings settings() {
         return settings;
+    }
+
+    /** The model inputs of this pipeline's frames, for whoever listens. */
+    InputTaps inputs() {
+        return taps;
     }
 
     /** On the sensor's thread: queue the frame and return at once. */
@@ -172,6 +180,7 @@ final class PipelineWorker implements FrameListener {
                     + e.getMessage());
             return;
         }
+        taps.offer(current.version(), inputs);
         ServedRun run;
         try {
             run = server.run(settings.model(), inputs);

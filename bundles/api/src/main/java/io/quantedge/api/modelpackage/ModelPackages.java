@@ -24,6 +24,22 @@ public interface ModelPackages {
     VerifiedPackage open(Path packageFile, Path directory) throws PackageException;
 
     /**
+     * Like {@link #open}, but without asking for a signature: for a package this gateway wrote
+     * itself from a version it had verified (a model calibrated on the gateway), which no trusted
+     * key can have signed. Every other check of {@link #open} applies. Never for a package that came
+     * from outside the gateway: those go through {@link #open}. Since 1.1.
+     */
+    VerifiedPackage openDerived(Path packageFile, Path directory) throws PackageException;
+
+    /**
+     * The manifest of a package file ({@code .qmp}) or of a {@code manifest.json}, parsed as
+     * strictly as {@link #open} parses it, but neither its signature nor its files are checked: for
+     * tools that only need what the manifest says (how images become the model's input, say), never
+     * for installing. Since 1.1.
+     */
+    PackageManifest readManifest(Path file) throws PackageException;
+
+    /**
      * A package extracted earlier by {@link #open}, read again from {@code directory}: its manifest,
      * with every file's size and SHA-256 checked once more (the signature is not: it was checked on
      * opening). For starting up after a crash or a power cut.

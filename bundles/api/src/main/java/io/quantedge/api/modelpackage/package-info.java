@@ -3,7 +3,7 @@
  * a manifest. {@code ModelPackages} writes, verifies and extracts them.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.quantedge.api.modelpackage;
 
 import org.osgi.annotation.bundle.Export;

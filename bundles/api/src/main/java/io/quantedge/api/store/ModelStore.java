@@ -47,6 +47,19 @@ public interface ModelStore {
      */
     StoredModel stage(Path packageFile) throws PackageException, ModelStoreException;
 
+    /**
+     * Stores a package this gateway derived from the kept version {@code baseVersion} of the same
+     * model (a calibrated INT8 version of an FP32 one), in state staged. It is checked as
+     * {@link #stage} checks a package except for the signature, which a package made on the gateway
+     * cannot carry: its trust comes from {@code baseVersion}, which must be kept and not failed, and
+     * the version records that it was derived from it. Only for packages the gateway wrote itself;
+     * packages from outside go through {@link #stage}. Since 1.2.
+     *
+     * @throws ModelStoreException {@code NOT_FOUND} (no such base version), {@code INVALID_STATE}
+     *         (the base failed, or the package holds another model), {@code VERSION_EXISTS}, {@code NO_SPACE}, {@code IO}
+     */
+    StoredModel stageDerived(Path packageFile, String baseVersion) throws PackageException, ModelStoreException;
+
     /** The verified package a kept version was stored from: its manifest and files in the store. */
     VerifiedPackage contents(String name, String version) throws PackageException, ModelStoreException;
 

@@ -5,6 +5,7 @@ import io.quantedge.api.cli.CliCommand;
 import io.quantedge.api.graph.Graph;
 import io.quantedge.api.model.InferenceEngine;
 import io.quantedge.api.model.ModelLoader;
+import io.quantedge.api.modelpackage.ModelPackages;
 import io.quantedge.api.tensor.Tensor;
 import io.quantedge.quantize.ModelFiles;
 import io.quantedge.quantize.QuantizeException;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.osgi.service.component.annotations.Activate;
@@ -34,11 +36,20 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public final class EvalCommand implements CliCommand {
 
     static final String USAGE = """
-            Usage: quantedge eval --model A.onnx [--model B.onnx ...] --data X.npy [--labels Y.npy]
+            Usage: quantedge eval --model A.onnx [--model B.onnx ...] --data X.npy|IMAGES/ [--labels Y.npy]
+                                  [--preprocessing PACKAGE.qmp|manifest.json] [--classes labels.txt]
                                   [--format table|json|html] [--runs N]
               --model FILE    a model; the first is the reference for agreement and SNR (repeatable)
-              --data FILE     .npy of N samples shaped as the models' one input (float32 N x ...)
+              --data DATA     .npy of N samples shaped as the models' one input (float32 N x ...), or
+                              a folder of .png/.jpg images made into inputs by --preprocessing; with
+                              one sub-folder per class (ImageNet style: cat/1.jpg, dog/2.jpg) the
+                              sub-folder is each image's label
               --labels FILE   .npy of N integer class indices, for accuracy (optional)
+              --preprocessing FILE  with an image folder: a model package, or its manifest.json,
+                              whose input preprocessing applies (the pipeline's own code runs it)
+              --classes FILE  with class sub-folders: the class names in the model's class order,
+                              one a line (the package's labels file); default: the sub-folders'
+                              names in sorted order, as PyTorch's ImageFolder numbers them
               --format F      table (default), json, or html (one offline page: the table and charts
                               of accuracy, or agreement, against weight size and p50 latency),
                               on standard output
@@ -53,14 +64,21 @@ public final class EvalCommand implements CliCommand {
 
     private final List<ModelLoader> loaders;
     private final InferenceEngine engine;
+    private final ModelPackages packages;
 
     @Activate
     public EvalCommand(
             @Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY)
             List<ModelLoader> loaders,
-            @Reference InferenceEngine engine) {
+            @Reference InferenceEngine engine, @Reference ModelPackages packages) {
         this.loaders = List.copyOf(loaders);
         this.engine = engine;
+        this.packages = packages;
+    }
+
+    /** Without package manifests: .npy data only. */
+    public EvalCommand(List<ModelLoader> loaders, InferenceEngine engine) {
+        this(loaders, engine, null);
     }
 
     @Override
@@ -72,10 +90,15 @@ public final class EvalCommand implements CliCommand {
         List<Path> models;
         Path data;
         Path labelsFile;
+        Optional<Path> preprocessing;
+        Optional<Path> classes;
         String format;
         int runs;
         try {
-            Arguments a = Arguments.parse(args, Set.of("model", "data", "labels", "format", "runs"), Set.of());
+            Arguments a = Arguments.parse(args, Set.of("model", "data", "labels", "format", "runs", "preprocessing",
+                    "classes"), Set.of());
+            preprocessing = Optional.ofNullable(a.one("preprocessing", null)).map(Path::of);
+            classes = Optional.ofNullable(a.one("classes", null)).map(Path::of);
             models = a.all("model").stream().map(Path::of).toList();
             if (models.isEmpty()) {
                 throw new UsageException("at least one --model is required");
@@ -94,13 +117,19 @@ public final class EvalCommand implements CliCommand {
             return ExitCodes.USAGE;
         }
         try {
-            Tensor samples = ModelFiles.readNpy(data, "data");
-            long[] labels = labelsFile == null ? null : ModelFiles.readLabels(labelsFile);
             List<Evaluator.Candidate> candidates = new ArrayList<>();
             for (Path model : models) {
                 Graph graph = ModelFiles.loadGraph(loaders, model);
                 candidates.add(new Evaluator.Candidate(model.getFileName().toString(), graph, size(model)));
             }
+            SampleData.Loaded loaded = SampleData.load(data, "data", preprocessing, classes,
+                    candidates.get(0).graph().inputs().get(0), packages);
+            Tensor samples = loaded.samples();
+            if (labelsFile != null && loaded.labels() != null) {
+                throw new QuantizeException(QuantizeException.Code.BAD_DATA, "the class folders of " + data
+                        + " label the images already; leave out --labels");
+            }
+            long[] labels = labelsFile == null ? loaded.labels() : ModelFiles.readLabels(labelsFile);
             List<ModelMetrics> metrics = new Evaluator(engine, runs).evaluate(candidates, samples, labels,
                     new ProgressBar(err));
             TreeSet<String> backends = new TreeSet<>();
@@ -108,14 +137,16 @@ public final class EvalCommand implements CliCommand {
             if (format.equals("json")) {
                 Map<String, Object> report = new LinkedHashMap<>();
                 report.put("data", data.toString());
-                report.put("labels", labelsFile == null ? null : labelsFile.toString());
+                report.put("labels", labelsFile != null ? labelsFile.toString()
+                        : labels != null ? "class folders" : null);
                 report.put("models", MetricsFormat.json(metrics));
                 out.println(new GsonBuilder().disableHtmlEscaping().serializeNulls().setPrettyPrinting().create()
                         .toJson(report));
             } else if (format.equals("html")) {
                 List<String> context = new ArrayList<>();
-                context.add("data: " + data + (labelsFile == null ? " (no labels: the charts show agreement)"
-                        : ", labels: " + labelsFile));
+                context.add("data: " + loaded.description() + (labels == null
+                        ? " (no labels: the charts show agreement)"
+                        : ", labels: " + (labelsFile == null ? "the class folders" : labelsFile)));
                 context.add("latency: " + runs + " single-sample runs per model, backends " + String.join(", ", backends));
                 out.print(HtmlReport.render("quantedge eval", context, metrics));
             } else {

@@ -5,6 +5,7 @@ import io.quantedge.api.cli.CliCommand;
 import io.quantedge.api.graph.Graph;
 import io.quantedge.api.model.InferenceEngine;
 import io.quantedge.api.model.ModelLoader;
+import io.quantedge.api.modelpackage.ModelPackages;
 import io.quantedge.api.tensor.Tensor;
 import io.quantedge.onnx.writer.OnnxModelWriter;
 import io.quantedge.quantize.Batches;
@@ -35,6 +36,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import org.osgi.service.component.annotations.Activate;
@@ -55,16 +57,21 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public final class QuantizeCommand implements CliCommand {
 
     static final String USAGE = """
-            Usage: quantedge quantize --model FP32.onnx --calibration DATA.npy --out Q.onnx
+            Usage: quantedge quantize --model FP32.onnx --calibration DATA.npy|IMAGES/ --out Q.onnx
+                                      [--preprocessing PACKAGE.qmp|manifest.json]
                                       [--scheme w8a8|w8-dynamic|w4|nf4|qat] [--per-channel|--per-tensor]
                                       [--calibrator minmax|percentile|entropy|mse] [--percentile P]
                                       [--equalize] [--bias-correction] [--target-agreement A]
                                       [--holdout F] [--block-size B] [--rounding nearest|gptq]
                                       [--accuracy-level 0|4] [--report R.json] [--batch N]
               --model FILE         the FP32 model (ONNX)
-              --calibration FILE   .npy of N representative inputs (float32, N x the model's input),
-                                   preprocessed as for inference; a few hundred are usually enough.
+              --calibration DATA   .npy of N representative inputs (float32, N x the model's input),
+                                   preprocessed as for inference; or a folder of .png/.jpg images (in
+                                   it or in sub-folders), made into inputs as a pipeline makes frames
+                                   by --preprocessing; a few hundred are usually enough.
                                    Optional with --scheme w8-dynamic and qat (then only used to compare)
+              --preprocessing FILE with an image folder: a model package, or its manifest.json, whose
+                                   input preprocessing (size, colour, scale, mean, std, layout) applies
               --out FILE           the quantized model, standard ONNX, written atomically
               --scheme NAME        w8a8        int8 weights and activations, static ranges from
                                                calibration, QDQ form (default; CNNs)
@@ -118,14 +125,21 @@ public final class QuantizeCommand implements CliCommand {
 
     private final List<ModelLoader> loaders;
     private final InferenceEngine engine;
+    private final ModelPackages packages;
 
     @Activate
     public QuantizeCommand(
             @Reference(cardinality = ReferenceCardinality.MULTIPLE, policyOption = ReferencePolicyOption.GREEDY)
             List<ModelLoader> loaders,
-            @Reference InferenceEngine engine) {
+            @Reference InferenceEngine engine, @Reference ModelPackages packages) {
         this.loaders = List.copyOf(loaders);
         this.engine = engine;
+        this.packages = packages;
+    }
+
+    /** Without package manifests: .npy data only. */
+    public QuantizeCommand(List<ModelLoader> loaders, InferenceEngine engine) {
+        this(loaders, engine, null);
     }
 
     @Override
@@ -138,6 +152,7 @@ public final class QuantizeCommand implements CliCommand {
         Path calibration;
         boolean dynamic;
         boolean qat;
+        Optional<Path> preprocessing;
         Path output;
         Path report;
         QuantizeOptions options;
@@ -147,13 +162,15 @@ public final class QuantizeCommand implements CliCommand {
         try {
             Arguments a = Arguments.parse(args, Set.of("model", "calibration", "out", "calibrator", "percentile",
                     "report", "batch", "target-agreement", "holdout", "scheme", "block-size", "rounding",
-                    "accuracy-level"), Set.of("per-channel", "per-tensor", "bias-correction", "equalize"));
+                    "accuracy-level", "preprocessing"),
+                    Set.of("per-channel", "per-tensor", "bias-correction", "equalize"));
             weightOnly = WeightOnlyOptions.parse(a);
             dynamic = dynamicScheme(a);
             qat = qatScheme(a);
             model = Path.of(a.required("model"));
             String calibrationName = dynamic || qat ? a.one("calibration", null) : a.required("calibration");
             calibration = calibrationName == null ? null : Path.of(calibrationName);
+            preprocessing = Optional.ofNullable(a.one("preprocessing", null)).map(Path::of);
             output = Path.of(a.required("out"));
             String reportName = a.one("report", null);
             report = reportName == null ? null : Path.of(reportName);
@@ -190,7 +207,8 @@ public final class QuantizeCommand implements CliCommand {
         try {
             ProgressBar progress = new ProgressBar(err);
             Graph fp32 = ModelFiles.loadGraph(loaders, model);
-            Tensor samples = calibration == null ? null : ModelFiles.readNpy(calibration, "calibration data");
+            Tensor samples = calibration == null ? null : SampleData.load(calibration, "calibration data",
+                    preprocessing, Optional.empty(), fp32.inputs().get(0), packages).samples();
             W8A8Static scheme = new W8A8Static(options.weights());
             MixedPrecision.Result mixed = null;
             String measuredOn = null;

@@ -130,7 +130,7 @@ public class GatewayBundlesIT {
                 "io.quantedge.modelpackage", "io.quantedge.modelstore", "io.quantedge.serving", "com.google.gson",
                 "io.quantedge.pipeline", "io.quantedge.sensor.synthetic", "io.quantedge.quantize",
                 "io.quantedge.sensor.frames", "io.quantedge.sensor.mjpeg", "io.quantedge.sensor.folder",
-                "io.quantedge.sensor.mqtt",
+                "io.quantedge.sensor.mqtt", "io.quantedge.calibration",
                 "org.apache.felix.scr", "org.apache.felix.configadmin", "org.apache.felix.fileinstall")) {
             assertTrue(expected + " is missing from " + names, names.contains(expected));
         }
@@ -153,7 +153,8 @@ public class GatewayBundlesIT {
                 "io.quantedge.serving.ModelSeedComponent", "io.quantedge.pipeline.PipelineComponent",
                 "io.quantedge.pipeline.MetricsPublisher", "io.quantedge.sensor.synthetic.SyntheticSensor",
                 "io.quantedge.results.MqttResultPublisher", "io.quantedge.quantize.FileQuantizer",
-                "io.quantedge.quantize.cli.QuantizeCommand", "io.quantedge.quantize.cli.EvalCommand")));
+                "io.quantedge.quantize.cli.QuantizeCommand", "io.quantedge.quantize.cli.EvalCommand",
+                "io.quantedge.calibration.CalibrateCommand")));
         for (ComponentDescriptionDTO description : descriptions) {
             assertTrue(description.name + " is disabled", componentRuntime.isComponentEnabled(description));
             if (waitsForConfiguration(description)) {

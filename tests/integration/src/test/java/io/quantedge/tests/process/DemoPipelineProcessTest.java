@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -254,18 +253,8 @@ class DemoPipelineProcessTest {
         }
     }
 
-    /** The distribution's runtime-config with its trusted keys, copied to change it. */
     private Path shippedConfig() throws Exception {
-        Path config = Files.createDirectories(work.resolve("config"));
-        Path shipped = DIST.resolve("runtime-config");
-        try (Stream<Path> files = Files.walk(shipped)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                Path target = config.resolve(shipped.relativize(file).toString());
-                Files.createDirectories(target.getParent());
-                Files.copy(file, target);
-            }
-        }
-        return config;
+        return GatewayProcess.shippedConfig(DIST, work.resolve("config"));
     }
 
     private static String subscribeOnce(int port, String topic) throws Exception {

@@ -4,12 +4,14 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /** A {@code bin/quantedge} process whose merged output is collected line by line. */
 final class GatewayProcess implements AutoCloseable {
@@ -38,6 +40,20 @@ final class GatewayProcess implements AutoCloseable {
         // Its own MQTT port: the shipped configuration starts the embedded broker, and 1883 may be taken.
         builder.environment().put("JAVA_OPTS", "-Dquantedge.mqtt.port=" + mqttPort);
         return new GatewayProcess(builder.start());
+    }
+
+    /** The distribution's runtime-config with its trusted keys, copied into {@code config} to change it. */
+    static Path shippedConfig(Path distribution, Path config) throws IOException {
+        Files.createDirectories(config);
+        Path shipped = distribution.resolve("runtime-config");
+        try (Stream<Path> files = Files.walk(shipped)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                Path target = config.resolve(shipped.relativize(file).toString());
+                Files.createDirectories(target.getParent());
+                Files.copy(file, target);
+            }
+        }
+        return config;
     }
 
     static int freePort() throws IOException {

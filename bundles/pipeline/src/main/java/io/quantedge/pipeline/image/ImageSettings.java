@@ -1,4 +1,4 @@
-package io.quantedge.pipeline;
+package io.quantedge.pipeline.image;
 
 import io.quantedge.api.modelpackage.Preprocessing.Color;
 import io.quantedge.api.modelpackage.Preprocessing.Layout;
@@ -10,19 +10,19 @@ import java.util.Objects;
  * {@code (value - mean[c]) / std[c]}, the layout, and for integer inputs the quantization
  * {@code q = round(value / inputScale) + inputZeroPoint}.
  */
-record ImageSettings(int width, int height, Interpolation interpolation, Fit fit, Color color, Layout layout,
+public record ImageSettings(int width, int height, Interpolation interpolation, Fit fit, Color color, Layout layout,
                      double scale, double[] mean, double[] std, int padValue, double inputScale, int inputZeroPoint) {
 
     /** How a source pixel position is sampled when the frame is resized. */
-    enum Interpolation { NEAREST, BILINEAR }
+    public enum Interpolation { NEAREST, BILINEAR }
 
     /**
      * How a frame of another aspect ratio fits the input: stretched to it, scaled to cover it and
      * centre-cropped, or scaled to fit inside it and padded (letterbox) with {@code padValue}.
      */
-    enum Fit { STRETCH, CROP, LETTERBOX }
+    public enum Fit { STRETCH, CROP, LETTERBOX }
 
-    ImageSettings {
+    public ImageSettings {
         Objects.requireNonNull(interpolation, "interpolation");
         Objects.requireNonNull(fit, "fit");
         Objects.requireNonNull(color, "color");
@@ -51,7 +51,7 @@ record ImageSettings(int width, int height, Interpolation interpolation, Fit fit
         }
     }
 
-    int channels() {
+    public int channels() {
         return color.channels();
     }
 

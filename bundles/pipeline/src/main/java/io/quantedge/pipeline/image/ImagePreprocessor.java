@@ -1,4 +1,4 @@
-package io.quantedge.pipeline;
+package io.quantedge.pipeline.image;
 
 import io.quantedge.api.modelpackage.Preprocessing.Color;
 import io.quantedge.api.modelpackage.Preprocessing.Layout;
@@ -22,7 +22,7 @@ import javax.imageio.ImageIO;
  * the tensor's small wrapper (and whatever ImageIO allocates for encoded frames). One instance per
  * pipeline worker: it is not thread-safe, and the tensor it returns is overwritten by the next call.
  */
-final class ImagePreprocessor {
+public final class ImagePreprocessor {
 
     private static final float LUMA_R = 0.299f;
     private static final float LUMA_G = 0.587f;
@@ -64,7 +64,7 @@ final class ImagePreprocessor {
      * @param inputType FP32, INT8 or UINT8: the model input's element type
      * @param shape the input tensor's shape; its element count must be width x height x channels
      */
-    ImagePreprocessor(ImageSettings settings, DataType inputType, Shape shape) {
+    public ImagePreprocessor(ImageSettings settings, DataType inputType, Shape shape) {
         this.settings = settings;
         this.inputType = inputType;
         this.shape = shape;
@@ -100,7 +100,7 @@ final class ImagePreprocessor {
     }
 
     /** The model input for {@code frame}; valid until the next call. */
-    Tensor prepare(Frame frame) throws FrameException {
+    public Tensor prepare(Frame frame) throws FrameException {
         load(frame);
         if (sourceWidth != tableWidth || sourceHeight != tableHeight) {
             buildTables();
@@ -110,31 +110,31 @@ final class ImagePreprocessor {
         return quantization == null ? tensor : tensor.withQuantization(quantization);
     }
 
-    int inputWidth() {
+    public int inputWidth() {
         return width;
     }
 
-    int inputHeight() {
+    public int inputHeight() {
         return height;
     }
 
     /** Width of the last frame prepared. */
-    int sourceWidth() {
+    public int sourceWidth() {
         return sourceWidth;
     }
 
     /** Height of the last frame prepared. */
-    int sourceHeight() {
+    public int sourceHeight() {
         return sourceHeight;
     }
 
     /** Maps an x coordinate in input pixels back to pixels of the last frame, clamped to it. */
-    float toSourceX(float inputX) {
+    public float toSourceX(float inputX) {
         return clamp((float) ((inputX - offsetX) / scaleX), sourceWidth);
     }
 
     /** Maps a y coordinate in input pixels back to pixels of the last frame, clamped to it. */
-    float toSourceY(float inputY) {
+    public float toSourceY(float inputY) {
         return clamp((float) ((inputY - offsetY) / scaleY), sourceHeight);
     }
 

@@ -1,9 +1,9 @@
-package io.quantedge.pipeline;
+package io.quantedge.pipeline.image;
 
-/** A frame the pipeline cannot use; counted as a bad frame, never fatal to the pipeline. */
-final class FrameException extends Exception {
+/** A frame (or image file) that cannot be made into a model input; a pipeline counts it as a bad frame. */
+public final class FrameException extends Exception {
 
-    enum Code {
+    public enum Code {
         /** The media type is not one a pipeline reads. */
         UNSUPPORTED_MEDIA,
         /** The payload does not decode (corrupt JPEG/PNG, wrong size for raw pixels or readings). */
@@ -14,12 +14,12 @@ final class FrameException extends Exception {
 
     private final Code code;
 
-    FrameException(Code code, String message) {
+    public FrameException(Code code, String message) {
         super(code + ": " + message);
         this.code = code;
     }
 
-    Code code() {
+    public Code code() {
         return code;
     }
 }

@@ -1,4 +1,4 @@
-package io.quantedge.pipeline;
+package io.quantedge.pipeline.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
