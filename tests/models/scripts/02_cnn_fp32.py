@@ -15,7 +15,6 @@ import time
 import numpy as np
 import onnx
 import torch
-from torch import nn
 
 import cnn
 import common
@@ -26,25 +25,6 @@ BATCH = 64
 LR = 1e-3
 
 
-def train(model, images, labels):
-    """Plain Adam training; the shuffle order comes from a seeded generator."""
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
-    loss_fn = nn.CrossEntropyLoss()
-    x_all = torch.from_numpy(images)
-    y_all = torch.from_numpy(labels)
-    gen = torch.Generator().manual_seed(common.SEED)
-    for epoch in range(EPOCHS):
-        model.train()
-        order = torch.randperm(len(x_all), generator=gen)
-        total = 0.0
-        for start in range(0, len(order), BATCH):
-            idx = order[start:start + BATCH]
-            opt.zero_grad()
-            loss = loss_fn(model(x_all[idx]), y_all[idx])
-            loss.backward()
-            opt.step()
-            total += float(loss) * len(idx)
-        print("epoch %d: mean train loss %.4f" % (epoch + 1, total / len(order)))
 
 
 def export(model, preserve_bn):
@@ -74,7 +54,7 @@ def main():
     sub_x, sub_y = cnn.test_subset()
 
     model = cnn.FashionCNN()
-    train(model, train_x, train_labels)
+    cnn.train(model, train_x, train_labels, EPOCHS, BATCH, LR)
     model.eval()
 
     torch_full = cnn.torch_logits(model, test_x)

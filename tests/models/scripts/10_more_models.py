@@ -116,24 +116,6 @@ class FashionSeparableCNN(nn.Module):
         return self.head(torch.flatten(nn.functional.adaptive_avg_pool2d(x, 1), 1))
 
 
-def train(model, images, labels, epochs, batch):
-    opt = torch.optim.Adam(model.parameters(), lr=LR)
-    loss_fn = nn.CrossEntropyLoss()
-    x_all = torch.from_numpy(images)
-    y_all = torch.from_numpy(labels)
-    gen = torch.Generator().manual_seed(common.SEED)
-    for epoch in range(epochs):
-        model.train()
-        order = torch.randperm(len(x_all), generator=gen)
-        total = 0.0
-        for start in range(0, len(order), batch):
-            idx = order[start:start + batch]
-            opt.zero_grad()
-            loss = loss_fn(model(x_all[idx]), y_all[idx])
-            loss.backward()
-            opt.step()
-            total += float(loss) * len(idx)
-        print("  epoch %d: mean train loss %.4f" % (epoch + 1, total / len(order)))
 
 
 def export(model, opset, preserve_bn):
@@ -179,7 +161,7 @@ def main(names):
         t0 = time.process_time()
         print("== %s" % fname)
         model = make()
-        train(model, train_x, train_labels, epochs, batch)
+        cnn.train(model, train_x, train_labels, epochs, batch, LR)
         model.eval()
         acc_full = cnn.accuracy(cnn.torch_logits(model, test_x), test_y)
         torch_sub = cnn.torch_logits(model, sub_x)

@@ -91,3 +91,24 @@ def evaluate_onnx(model, images, labels, batch=1000):
     logits = np.concatenate([onnx_ref.run(model, {"input": images[i:i + batch]})["logits"]
                              for i in range(0, len(images), batch)])
     return accuracy(logits, labels), logits
+
+
+def train(model, images, labels, epochs, batch, lr):
+    """Plain Adam training; the shuffle order comes from a generator seeded with common.SEED."""
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    loss_fn = nn.CrossEntropyLoss()
+    x_all = torch.from_numpy(images)
+    y_all = torch.from_numpy(labels)
+    gen = torch.Generator().manual_seed(common.SEED)
+    for epoch in range(epochs):
+        model.train()
+        order = torch.randperm(len(x_all), generator=gen)
+        total = 0.0
+        for start in range(0, len(order), batch):
+            idx = order[start:start + batch]
+            opt.zero_grad()
+            loss = loss_fn(model(x_all[idx]), y_all[idx])
+            loss.backward()
+            opt.step()
+            total += float(loss) * len(idx)
+        print("epoch %d: mean train loss %.4f" % (epoch + 1, total / len(order)))
