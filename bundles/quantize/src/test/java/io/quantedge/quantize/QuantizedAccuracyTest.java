@@ -25,9 +25,10 @@ import org.junit.jupiter.params.provider.CsvSource;
  * 0.1 point. The quantized file is run by our engine and by ONNX Runtime.
  *
  * <p>Measured (FP32 0.8990): minmax 0.8990, agreement 0.995; percentile 99.99 0.8950, 0.996
- * (0.8960, 0.997 with bias correction); entropy 0.9000, 0.978; mse 0.8970, 0.995. The bounds below
- * are those figures with a margin of about two images. Entropy misses the issue's agreement goal
- * (99.5%): it clips the first layer's activations to about a third of their range.
+ * (0.8960, 0.997 with bias correction); entropy 0.8980, 0.993; mse 0.8970, 0.995. The bounds below
+ * are those figures with a margin of about two or three images. Entropy sits 2 images under the
+ * issue's agreement goal (99.5%) here; on the full 10,000-image test split it reaches 0.9945, on a
+ * par with min-max (0.9942): the gap on 1,000 images is within their noise (about 0.2%).
  */
 class QuantizedAccuracyTest {
 
@@ -62,7 +63,7 @@ class QuantizedAccuracyTest {
         "minmax,     PER_CHANNEL, false, 0.3, 0.990",
         "percentile, PER_CHANNEL, false, 0.6, 0.990",
         "percentile, PER_CHANNEL, true,  0.4, 0.993",
-        "entropy,    PER_CHANNEL, false, 0.3, 0.970",
+        "entropy,    PER_CHANNEL, false, 0.3, 0.990",
         "mse,        PER_CHANNEL, false, 0.4, 0.990",
         "minmax,     PER_TENSOR,  false, 0.5, 0.985",
     })

@@ -1,5 +1,7 @@
 package io.quantedge.quantize.calibration;
 
+import java.util.Arrays;
+
 /**
  * Entropy calibration after TensorRT: the clipping threshold {@code t} on |x| that loses the least
  * information, measured as the Kullback-Leibler divergence between the histogram clipped to the
@@ -11,13 +13,18 @@ package io.quantedge.quantize.calibration;
  * with 128 levels (so the spike of a normalised image's background at its minimum, or the empty
  * negative half of a ReLU output, do not waste levels); and exact zeros are left out, since the
  * zero point represents them exactly whatever the range (after a ReLU they are half the values and
- * would otherwise pull the threshold down).
+ * would otherwise pull the threshold down), and other point masses are flattened to their
+ * neighbourhood for the same reason (see {@link #flattenPointMasses}).
  */
 public final class EntropyCalibrator extends SymmetricThresholdCalibrator {
 
     static final int LEVELS = 255;
     /** Stands in for an empty quantized bin where the reference has mass: a large, finite penalty. */
     private static final double EMPTY = 1e-12;
+    /** Neighbours on each side a bin is compared with when looking for point masses. */
+    static final int SPIKE_RADIUS = 8;
+    /** How many times its neighbours' median a bin must hold to count as a point mass. */
+    static final long SPIKE_FACTOR = 4;
 
     @Override
     public String name() {
@@ -29,6 +36,7 @@ public final class EntropyCalibrator extends SymmetricThresholdCalibrator {
         long[] counts = histogram.counts();
         int half = histogram.binsPerSide();
         counts[half] -= Math.min(counts[half], histogram.zeros());
+        flattenPointMasses(counts);
         int first = 0;
         while (first < counts.length && counts[first] == 0) {
             first++;
@@ -60,6 +68,36 @@ public final class EntropyCalibrator extends SymmetricThresholdCalibrator {
             }
         }
         return best * histogram.binWidth();
+    }
+
+    /**
+     * Cuts every bin that holds more than {@link #SPIKE_FACTOR} times the median of its
+     * {@link #SPIKE_RADIUS} neighbours on each side down to that median. Such point masses come
+     * from inputs that repeat exactly (a camera's constant background gives the same conv output
+     * at thousands of positions); any grid represents one value about as well as another, but the
+     * divergence charges a spike roughly its mass times the log of the bins per level, which
+     * shrinks as the threshold does, so the spikes rather than the clipping would pick the
+     * threshold. Bins whose neighbourhood is mostly empty are left alone: there the "spike" is the
+     * sparse tail itself. This generalises the exact-zero removal above.
+     */
+    static void flattenPointMasses(long[] counts) {
+        long[] original = counts.clone();
+        long[] window = new long[2 * SPIKE_RADIUS];
+        for (int i = 0; i < counts.length; i++) {
+            int n = 0;
+            int from = Math.max(0, i - SPIKE_RADIUS);
+            int to = Math.min(counts.length - 1, i + SPIKE_RADIUS);
+            for (int j = from; j <= to; j++) {
+                if (j != i) {
+                    window[n++] = original[j];
+                }
+            }
+            Arrays.sort(window, 0, n);
+            long median = window[n / 2];
+            if (median > 0 && original[i] > SPIKE_FACTOR * median) {
+                counts[i] = median;
+            }
+        }
     }
 
     /** KL(P || Q) over bins [low, high); {@code reference} is scratch space as long as {@code counts}. */

@@ -124,6 +124,49 @@ class CalibratorsTest {
         assertEquals(1.0, new EntropyCalibrator().range(h).high(), 2 * h.binWidth());
     }
 
+    /**
+     * A constant image background makes a conv output repeat the same few values at thousands of
+     * positions: spikes on a smooth histogram. They must not decide the threshold; without
+     * flattening they pulled a Fashion-MNIST ReLU's threshold from 5.3 down to 2.5.
+     */
+    @Test
+    void entropyIsNotPulledInByPointMasses() {
+        Random random = new Random(11);
+        int n = 200_000;
+        float[] smooth = new float[n];
+        for (int i = 0; i < n; i++) {
+            smooth[i] = (float) Math.abs(random.nextGaussian());
+        }
+        Histogram plain = Histogram.covering(0, 6);
+        plain.add(smooth, 0, n);
+        double expected = new EntropyCalibrator().threshold(plain);
+
+        // The same values plus 40% more in 40 repeated values spread over the bulk.
+        float[] spiked = new float[n + 80_000];
+        System.arraycopy(smooth, 0, spiked, 0, n);
+        for (int i = 0; i < 80_000; i++) {
+            spiked[n + i] = 0.05f * (1 + i % 40);
+        }
+        Histogram h = Histogram.covering(0, 6);
+        h.add(spiked, 0, spiked.length);
+        double t = new EntropyCalibrator().threshold(h);
+        assertEquals(expected, t, 0.1 * expected, "threshold with point masses vs without");
+    }
+
+    @Test
+    void pointMassesAreCutToTheirNeighbourhoodButSparseTailsAreKept() {
+        long[] counts = new long[64];
+        for (int i = 0; i < 40; i++) {
+            counts[i] = 100 + i % 3;
+        }
+        counts[20] = 5_000;
+        counts[60] = 3; // a lone tail value among empty bins
+        EntropyCalibrator.flattenPointMasses(counts);
+        assertTrue(counts[20] >= 100 && counts[20] <= 102, "spike cut to its neighbours' median: " + counts[20]);
+        assertEquals(101, counts[19], "ordinary bins untouched");
+        assertEquals(3, counts[60], "a sparse tail is not a spike");
+    }
+
     @Test
     void histogramMemoryDoesNotGrowWithTheData() {
         Histogram small = Histogram.covering(-1, 1);
