@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * with Mosquitto's own clients: a calibration that cannot reach its target (full agreement on 999
  * held-out frames, nearly every test image, from ranges of one frame by entropy, one scale per
  * tensor: measured 0.985, SNR 12 dB, depending on the frame; about 15 in 1,000 disagree) is
- * REJECTED and the FP32 version keeps serving; then a real one (percentile, per channel, 200 + 200 frames) goes COLLECTING to ACTIVE and its INT8 version is
- * what the pipeline runs.
+ * REJECTED and the FP32 version keeps serving; then a real one (percentile, per channel, 200 + 200
+ * frames) goes COLLECTING to ACTIVE and its INT8 version is what the pipeline runs.
  */
 class CalibrationProcessTest {
 
