@@ -6,25 +6,27 @@ import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.quantedge.api.modelpackage.PackageManifest;
 import io.quantedge.api.mqtt.CommandException;
-import io.quantedge.quantize.calibration.Calibrators;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.regex.Pattern;
 
 /**
  * A {@code cmd/calibrate} request, checked field by field: which model (and FP32 version; empty for
  * the active one) to quantize with the inputs of which pipeline, how many frames to calibrate on and
- * hold out, the scheme and calibrator, the agreement the quantized model must reach, and the
- * version it becomes (empty for {@code {version}-int8}).
+ * hold out, the scheme and its options, the agreement the quantized model must reach, and the
+ * version it becomes (empty for {@code {version}-int8}, {@code -int4}, ... after the scheme).
+ * {@code frames} is 0 for a scheme that reads no calibration frames.
  */
 record CalibrationRequest(String job, String model, Optional<String> version, String pipeline, int frames,
-                          int holdout, String scheme, String calibrator, boolean perChannel, boolean biasCorrection,
-                          double targetAgreement, Optional<String> newVersion, Optional<Integer> timeoutSeconds) {
+                          int holdout, SchemeRequest scheme, double targetAgreement, Optional<String> newVersion,
+                          Optional<Integer> timeoutSeconds) {
 
-    static final String SCHEME = "w8a8";
     private static final Pattern JOB = Pattern.compile("[A-Za-z0-9._-]{1,64}");
-    private static final Set<String> FIELDS = Set.of("job", "model", "version", "pipeline", "frames", "holdout",
-            "scheme", "calibrator", "perChannel", "biasCorrection", "targetAgreement", "newVersion", "timeoutSeconds");
+    private static final Set<String> FIELDS = Stream.concat(Stream.of("job", "model", "version", "pipeline", "frames",
+            "holdout", "targetAgreement", "newVersion", "timeoutSeconds"), SchemeRequest.FIELDS.stream())
+            .collect(Collectors.toUnmodifiableSet());
 
     static final int DEFAULT_FRAMES = 200;
     static final int DEFAULT_HOLDOUT = 100;
@@ -32,7 +34,7 @@ record CalibrationRequest(String job, String model, Optional<String> version, St
 
     /** The version a calibrated {@code version} becomes when the request names none. */
     String versionFor(String fp32Version) {
-        return newVersion.orElse(fp32Version + "-int8");
+        return newVersion.orElse(fp32Version + "-" + scheme.versionSuffix());
     }
 
     static CalibrationRequest parse(String json, int maxFrames) throws CommandException {
@@ -58,26 +60,21 @@ record CalibrationRequest(String job, String model, Optional<String> version, St
         if (newVersion.isPresent() && !PackageManifest.isValidName(newVersion.get())) {
             throw bad("newVersion '" + newVersion.get() + "' is not 1 to 64 letters, digits, '.', '_' or '-'");
         }
-        int frames = integer(request, "frames", DEFAULT_FRAMES);
+        SchemeRequest scheme = SchemeRequest.parse(request);
+        int frames = integer(request, "frames", scheme.usesFrames() ? DEFAULT_FRAMES : 0);
         int holdout = integer(request, "holdout", DEFAULT_HOLDOUT);
-        if (frames < 1 || holdout < 1) {
-            throw bad("frames and holdout must be at least 1, got " + frames + " and " + holdout);
+        if (scheme.usesFrames() ? frames < 1 : frames != 0) {
+            throw bad(scheme.usesFrames() ? "frames must be at least 1, got " + frames
+                    : "scheme " + scheme.name() + (scheme.isWeightOnly() ? " with rounding nearest" : "")
+                    + " calibrates on no frames; leave out frames (or give 0), not " + frames);
+        }
+        if (holdout < 1) {
+            throw bad("holdout must be at least 1, got " + holdout);
         }
         if ((long) frames + holdout > maxFrames) {
             throw new CommandException("TOO_LARGE", "frames + holdout = " + ((long) frames + holdout)
                     + " is more than this gateway's limit of " + maxFrames + " (maxFrames)");
         }
-        String scheme = text(request, "scheme").orElse(SCHEME);
-        if (!scheme.equals(SCHEME)) {
-            throw new CommandException("UNSUPPORTED_SCHEME", "scheme '" + scheme + "': the gateway calibrates "
-                    + SCHEME + " (INT8 weights and activations, static)");
-        }
-        String calibrator = text(request, "calibrator").orElse("percentile");
-        if (!Calibrators.NAMES.contains(calibrator)) {
-            throw bad("calibrator '" + calibrator + "'; known: " + String.join(", ", Calibrators.NAMES));
-        }
-        boolean perChannel = flag(request, "perChannel", true);
-        boolean biasCorrection = flag(request, "biasCorrection", false);
         double target = number(request, "targetAgreement", DEFAULT_TARGET);
         if (!(target >= 0 && target <= 1)) {
             throw bad("targetAgreement must be between 0 and 1, got " + target);
@@ -87,11 +84,11 @@ record CalibrationRequest(String job, String model, Optional<String> version, St
         if (timeout.isPresent() && timeout.get() < 1) {
             throw bad("timeoutSeconds must be at least 1");
         }
-        return new CalibrationRequest(job, model, version, pipeline, frames, holdout, scheme, calibrator, perChannel,
-                biasCorrection, target, newVersion, timeout);
+        return new CalibrationRequest(job, model, version, pipeline, frames, holdout, scheme, target, newVersion,
+                timeout);
     }
 
-    private static Optional<String> text(JsonObject request, String field) throws CommandException {
+    static Optional<String> text(JsonObject request, String field) throws CommandException {
         JsonElement value = request.get(field);
         if (value == null || value.isJsonNull()) {
             return Optional.empty();
@@ -102,7 +99,7 @@ record CalibrationRequest(String job, String model, Optional<String> version, St
         return Optional.of(p.getAsString());
     }
 
-    private static int integer(JsonObject request, String field, int otherwise) throws CommandException {
+    static int integer(JsonObject request, String field, int otherwise) throws CommandException {
         JsonElement value = request.get(field);
         if (value == null || value.isJsonNull()) {
             return otherwise;
@@ -117,7 +114,7 @@ record CalibrationRequest(String job, String model, Optional<String> version, St
         return (int) d;
     }
 
-    private static double number(JsonObject request, String field, double otherwise) throws CommandException {
+    static double number(JsonObject request, String field, double otherwise) throws CommandException {
         JsonElement value = request.get(field);
         if (value == null || value.isJsonNull()) {
             return otherwise;
@@ -128,7 +125,7 @@ record CalibrationRequest(String job, String model, Optional<String> version, St
         return p.getAsDouble();
     }
 
-    private static boolean flag(JsonObject request, String field, boolean otherwise) throws CommandException {
+    static boolean flag(JsonObject request, String field, boolean otherwise) throws CommandException {
         JsonElement value = request.get(field);
         if (value == null || value.isJsonNull()) {
             return otherwise;

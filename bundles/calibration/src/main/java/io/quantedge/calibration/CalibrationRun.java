@@ -1,5 +1,6 @@
 package io.quantedge.calibration;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import io.quantedge.api.graph.Graph;
 import io.quantedge.api.model.InferenceEngine;
@@ -23,12 +24,13 @@ import io.quantedge.api.store.StoredModel;
 import io.quantedge.api.tensor.Tensor;
 import io.quantedge.engine.npy.NpyFile;
 import io.quantedge.onnx.writer.OnnxModelWriter;
-import io.quantedge.quantize.Granularity;
+import io.quantedge.quantize.BlockwiseWeightOnly;
+import io.quantedge.quantize.Progress;
 import io.quantedge.quantize.QuantizationResult;
 import io.quantedge.quantize.QuantizeException;
 import io.quantedge.quantize.QuantizeOptions;
 import io.quantedge.quantize.Quantizer;
-import io.quantedge.quantize.W8A8Static;
+import io.quantedge.quantize.WeightOnlyQuantizer;
 import io.quantedge.quantize.calibration.Calibrators;
 import io.quantedge.quantize.eval.Comparison;
 import io.quantedge.quantize.eval.Evaluator;
@@ -133,7 +135,7 @@ final class CalibrationRun implements Runnable {
         {
             FrameCollector frames = collect();
             CalibrationRequest request = plan.request();
-            Tensor calibration = frames.frames(0, request.frames());
+            Tensor calibration = request.frames() == 0 ? null : frames.frames(0, request.frames());
             Tensor holdout = frames.frames(request.frames(), request.holdout());
 
             step(CalibrationState.CALIBRATING);
@@ -207,19 +209,22 @@ final class CalibrationRun implements Runnable {
         return frames;
     }
 
+    /** {@code calibration} is null for a scheme that reads no frames. */
     private QuantizationResult quantize(Tensor calibration) throws Stop {
-        CalibrationRequest request = plan.request();
+        SchemeRequest scheme = plan.request().scheme();
         QuantizeOptions options = QuantizeOptions.defaults()
-                .withCalibrator(Calibrators.named(request.calibrator(), Calibrators.DEFAULT_PERCENTILE))
-                .withWeights(request.perChannel() ? Granularity.PER_CHANNEL : Granularity.PER_TENSOR)
-                .withBiasCorrection(request.biasCorrection());
+                .withCalibrator(Calibrators.named(scheme.calibrator(), Calibrators.DEFAULT_PERCENTILE))
+                .withWeights(scheme.weights())
+                .withBiasCorrection(scheme.biasCorrection());
+        Progress cancelling = (what, done, total) -> {
+            if (job.cancelled()) {
+                throw new Cancelled();
+            }
+        };
         try {
-            return new Quantizer(engine).quantize(plan.fp32(), calibration, new W8A8Static(options.weights()), options,
-                    (what, done, total) -> {
-                        if (job.cancelled()) {
-                            throw new Cancelled();
-                        }
-                    });
+            return scheme.scheme() instanceof BlockwiseWeightOnly weightOnly
+                    ? new WeightOnlyQuantizer(engine).quantize(plan.fp32(), calibration, weightOnly, options, cancelling)
+                    : new Quantizer(engine).quantize(plan.fp32(), calibration, scheme.scheme(), options, cancelling);
         } catch (Cancelled e) {
             throw new Stop(CalibrationState.FAILED, "CANCELLED", "cancelled on request");
         } catch (QuantizeException e) {
@@ -242,10 +247,7 @@ final class CalibrationRun implements Runnable {
             JsonObject report = new JsonObject();
             report.addProperty("framesUsed", request.frames());
             report.addProperty("holdoutFrames", request.holdout());
-            report.addProperty("scheme", request.scheme());
-            report.addProperty("calibrator", quantized.calibrator());
-            report.addProperty("perChannel", request.perChannel());
-            report.addProperty("biasCorrection", request.biasCorrection());
+            request.scheme().describe(report, quantized.calibrator());
             report.addProperty("agreementKind", classifier ? "top1" : "snr>=" + (int) AGREEING_SNR_DB + "dB");
             report.addProperty("agreement", Math.round(agreement * 10000) / 10000.0);
             report.addProperty("targetAgreement", request.targetAgreement());
@@ -256,6 +258,9 @@ final class CalibrationRun implements Runnable {
             report.addProperty("fp32LatencyP50Ms", round3(p50(reference, holdout)));
             report.addProperty("quantizedLatencyP50Ms", round3(p50(candidate, holdout)));
             report.addProperty("newVersion", job.version);
+            JsonArray notes = new JsonArray();
+            quantized.notes().forEach(notes::add);
+            report.add("notes", notes);
             return report;
         } catch (ModelLoadException e) {
             throw new Stop(CalibrationState.FAILED, "LOAD_FAILED", "the quantized model does not load: "

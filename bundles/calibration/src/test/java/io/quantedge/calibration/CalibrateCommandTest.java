@@ -34,6 +34,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * cmd/calibrate on the real engine (scalar backend), store, packages and model server, with a
@@ -126,15 +128,15 @@ class CalibrateCommandTest {
     @Test
     void aCalibrationThatCannotReachTheTargetIsRejectedAndTheFp32VersionKeepsServing() throws Exception {
         // One frame, entropy ranges, one scale per tensor: the ranges fit one image's histograms. Measured
-        // agreement 0.868 on 500 held-out frames (min-max, percentile and mse on one frame: 0.992).
+        // agreement 0.987 (SNR 13.4 dB against 35 from 200 frames) on 300 held-out frames: 4 disagree.
         command.execute("{\"job\":\"cal-2\",\"model\":\"fashion\",\"pipeline\":\"demo\",\"frames\":1,"
-                + "\"holdout\":300,\"calibrator\":\"entropy\",\"perChannel\":false,\"targetAgreement\":0.99}");
+                + "\"holdout\":300,\"calibrator\":\"entropy\",\"perChannel\":false,\"targetAgreement\":0.999}");
         JsonObject done = connection.awaitFinished("cal-2");
         System.out.println("Calibration on one frame, entropy, per tensor: " + done);
         assertEquals("REJECTED", done.get("state").getAsString(), done.toString());
         assertEquals("TARGET_NOT_MET", done.getAsJsonObject("error").get("code").getAsString());
         JsonObject report = done.getAsJsonObject("report");
-        assertTrue(report.get("agreement").getAsDouble() < 0.99, report.toString());
+        assertTrue(report.get("agreement").getAsDouble() < 0.999, report.toString());
         assertFalse(report.get("activated").getAsBoolean());
         assertEquals("1", server.served("fashion").orElseThrow().version());
         assertEquals(List.of("1"), parts.store.storedVersions("fashion").stream()
@@ -155,6 +157,15 @@ class CalibrateCommandTest {
                 + "\"calibrator\":\"magic\"}"));
         assertEquals("UNSUPPORTED_SCHEME", refusal("{\"job\":\"a\",\"model\":\"fashion\",\"pipeline\":\"demo\","
                 + "\"scheme\":\"w4a16\"}"));
+        // An option of another scheme is refused, not ignored; so are frames a scheme would not read.
+        for (String wrong : List.of("\"scheme\":\"w4\",\"calibrator\":\"mse\"", "\"scheme\":\"w8a8\",\"blockSize\":32",
+                "\"scheme\":\"nf4\",\"accuracyLevel\":0", "\"scheme\":\"w4\",\"perChannel\":true",
+                "\"scheme\":\"w8-dynamic\",\"biasCorrection\":true", "\"scheme\":\"w4\",\"blockSize\":48",
+                "\"scheme\":\"w4\",\"rounding\":\"stochastic\"", "\"scheme\":\"w4\",\"accuracyLevel\":2",
+                "\"scheme\":\"w8-dynamic\",\"frames\":100", "\"scheme\":\"w4\",\"rounding\":\"gptq\",\"frames\":0")) {
+            assertEquals("BAD_REQUEST", refusal("{\"job\":\"a\",\"model\":\"fashion\",\"pipeline\":\"demo\","
+                    + wrong + "}"), wrong);
+        }
         assertEquals("UNKNOWN_PIPELINE", refusal("{\"job\":\"a\",\"model\":\"fashion\",\"pipeline\":\"door\"}"));
         assertEquals("PIPELINE_MODEL_MISMATCH", refusal("{\"job\":\"a\",\"model\":\"other\",\"pipeline\":\"demo\"}"));
         assertEquals("UNKNOWN_VERSION", refusal("{\"job\":\"a\",\"model\":\"fashion\",\"version\":\"9\","
@@ -174,6 +185,47 @@ class CalibrateCommandTest {
         assertEquals("NOT_FP32", refusal("{\"job\":\"a\",\"model\":\"fashion\",\"version\":\"2\","
                 + "\"pipeline\":\"demo\"}"));
         assertTrue(connection.published.isEmpty(), "a refused request publishes no job");
+    }
+
+    /**
+     * The other schemes on the same gateway path. w8-dynamic and round-to-nearest w4 read no
+     * calibration frames, so only the held-out ones are collected; GPTQ reads frames to measure its
+     * layers' inputs. Measured on 200 held-out frames: w8-dynamic 1.0 (SNR 46.9 dB; the convs stay
+     * float), w4 nearest 0.995 (SNR 26.4 dB), nf4 GPTQ on 100 frames, blocks of 64, 0.995 (SNR 31.2 dB).
+     */
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource(delimiter = '|', value = {
+        "w8-dynamic |                                   | 0   | 1-int8-dynamic | 0.98",
+        "w4         |                                   | 0   | 1-int4         | 0.97",
+        "nf4        | ,\"rounding\":\"gptq\",\"blockSize\":64 | 100 | 1-nf4          | 0.97",
+    })
+    void everySchemeIsValidatedAndServedTheSameWay(String scheme, String options, int framesUsed, String version,
+                                                   double target) throws Exception {
+        String job = "cal-" + version;
+        String extra = options == null ? "" : options;
+        String fields = "\"scheme\":\"" + scheme + "\"" + extra;
+        JsonObject reply = json(command.execute("{\"job\":\"" + job + "\",\"model\":\"fashion\","
+                + "\"pipeline\":\"demo\"," + fields + (framesUsed > 0 ? ",\"frames\":" + framesUsed : "")
+                + ",\"holdout\":200,\"targetAgreement\":" + target + "}"));
+        assertEquals(version, reply.get("version").getAsString(), reply.toString());
+        assertEquals(framesUsed + 200, reply.get("framesWanted").getAsInt());
+
+        JsonObject done = connection.awaitFinished(job);
+        System.out.println("Calibration on the gateway, " + scheme + ": " + done);
+        assertEquals("ACTIVE", done.get("state").getAsString(), done.toString());
+        JsonObject report = done.getAsJsonObject("report");
+        assertEquals(framesUsed, report.get("framesUsed").getAsInt());
+        assertTrue(report.get("agreement").getAsDouble() >= target, report.toString());
+        assertFalse(report.has("calibrator"), "only w8a8 calibrates ranges: " + report);
+        assertTrue(report.get("quantizedBytes").getAsLong() < report.get("fp32Bytes").getAsLong() / 2, report.toString());
+        assertTrue(report.get("notes").getAsJsonArray().toString().contains("Conv"),
+                "the report says the convs stayed float: " + report);
+        if (!scheme.startsWith("w8")) {
+            assertEquals(extra.contains("64") ? 64 : 128, report.get("blockSize").getAsInt(), report.toString());
+            assertEquals(extra.contains("gptq") ? "gptq" : "nearest", report.get("rounding").getAsString());
+        }
+        assertEquals(version, server.served("fashion").orElseThrow().version());
+        assertEquals("1", parts.store.rollbackTarget("fashion").orElseThrow().version());
     }
 
     @Test

@@ -27,9 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
  * installed as the seed in a signed package with the demo's preprocessing and labels. Over MQTT,
  * with Mosquitto's own clients: a calibration that cannot reach its target (full agreement on 999
  * held-out frames, nearly every test image, from ranges of one frame by entropy, one scale per
- * tensor: measured 0.985, SNR 12 dB, depending on the frame; about 15 in 1,000 disagree) is
- * REJECTED and the FP32 version keeps serving; then a real one (percentile, per channel, 200 + 200
- * frames) goes COLLECTING to ACTIVE and its INT8 version is what the pipeline runs.
+ * tensor: measured 0.985 to 0.992, SNR 12 dB, depending on the frame: 8 to 15 in 1,000 disagree)
+ * is REJECTED and the FP32 version keeps serving; then a real one (percentile, per channel, 200 +
+ * 200 frames) goes COLLECTING to ACTIVE and its INT8 version is what the pipeline runs; then INT4
+ * weights (w4, GPTQ) made from the same FP32 version replace it.
  */
 class CalibrationProcessTest {
 
@@ -93,6 +94,18 @@ class CalibrationProcessTest {
                     "\"name\":\"fashion-mnist\",\"version\":\"1-int8\""));
             String models = ask(port, "list-models", "{}").toString();
             assertTrue(models.contains("\"served\":\"1-int8\"") && models.contains("\"rollbackTarget\":\"1\""), models);
+
+            // Another scheme from the same FP32 version: INT4 weights rounded by GPTQ on 100 frames.
+            List<JsonObject> int4 = calibrate(port, "cal-w4", "{\"job\":\"cal-w4\",\"model\":\"fashion-mnist\","
+                    + "\"version\":\"1\",\"pipeline\":\"demo\",\"scheme\":\"w4\",\"rounding\":\"gptq\","
+                    + "\"blockSize\":64,\"frames\":100,\"holdout\":200,\"targetAgreement\":" + TARGET + "}");
+            JsonObject w4 = int4.get(int4.size() - 1);
+            System.out.println("Calibration over MQTT, w4 GPTQ, 100 + 200 frames: " + w4);
+            assertEquals("ACTIVE", w4.get("state").getAsString(), w4.toString());
+            assertEquals("1-int4", w4.getAsJsonObject("report").get("newVersion").getAsString());
+            assertEquals("gptq", w4.getAsJsonObject("report").get("rounding").getAsString());
+            gateway.awaitLine(line -> line.contains("Pipeline demo: sensor demo-camera -> model fashion-mnist 1-int4 "),
+                    WITHIN);
             assertEquals(0, gateway.terminate(WITHIN), gateway.output());
         }
     }
