@@ -64,6 +64,11 @@ final class ProcessedFiles {
         return stamp.equals(handled.get(name));
     }
 
+    /** Whether a file of this name was handled, whatever it looked like then. */
+    boolean knows(String name) {
+        return handled.containsKey(name);
+    }
+
     void add(String name, Stamp stamp) {
         if (!stamp.equals(handled.put(name, stamp))) {
             dirty = true;

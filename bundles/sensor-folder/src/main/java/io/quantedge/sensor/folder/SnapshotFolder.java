@@ -255,11 +255,15 @@ public final class SnapshotFolder implements SensorAdapter {
                 continue;
             }
             if (!hasImageExtension(name)) {
+                // Judged by its name, so a change (written after it was created, say) is no news.
+                boolean reported = processed.knows(name);
                 processed.add(name, stamp);
                 entries.remove();
-                outlet.rejected("not an image file: " + name);
-                log.warn("Snapshot folder {}: {} is not an image file ({}); left alone", settings.sensorId(), name,
-                        settings.extensions());
+                if (!reported) {
+                    outlet.rejected("not an image file: " + name);
+                    log.warn("Snapshot folder {}: {} is not an image file ({}); left alone", settings.sensorId(), name,
+                            settings.extensions());
+                }
                 continue;
             }
             if (stamp.size() > settings.maxFileBytes()) {

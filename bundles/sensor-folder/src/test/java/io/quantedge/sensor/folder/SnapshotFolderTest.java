@@ -128,6 +128,27 @@ class SnapshotFolderTest {
         assertTrue(Files.exists(temp.resolve("in/burst-0999.jpg")), "kept by default");
     }
 
+    /** A file that is not an image is judged by its name, so it is reported once however often it changes. */
+    @Test
+    void aFileThatIsNotAnImageIsReportedOnceHoweverItChanges() throws Exception {
+        Path in = Files.createDirectories(temp.resolve("in"));
+        SnapshotFolder folder = folder(Map.of());
+        folder.start(frames::add);
+        try {
+            Path notes = Files.createFile(in.resolve("notes.txt"));
+            await(() -> folder.statistics().rejected() >= 1, "the text file reported");
+            Files.writeString(notes, "written after it was created");
+            Files.setLastModifiedTime(notes, java.nio.file.attribute.FileTime.fromMillis(
+                    System.currentTimeMillis() + 5000));
+            writeAtomically("after.jpg", JPEGS.get(1));
+            await(() -> frames.size() >= 1, "the image after it");
+            Thread.sleep(1500); // a full listing and more
+        } finally {
+            folder.stop();
+        }
+        assertEquals(1, folder.statistics().rejected(), folder.statistics().toString());
+    }
+
     @Test
     void keptFilesAreRememberedAcrossARestart() throws Exception {
         Files.createDirectories(temp.resolve("in"));
