@@ -12,17 +12,20 @@ import io.quantedge.api.serving.DeploymentProgress;
 import io.quantedge.api.serving.DeploymentProgress.Step;
 import io.quantedge.api.serving.ModelServer;
 import io.quantedge.api.serving.ServedModel;
+import io.quantedge.api.serving.ServedModelListener;
 import io.quantedge.api.serving.ServedRun;
 import io.quantedge.api.store.ModelStore;
 import io.quantedge.api.store.ModelStoreException;
 import io.quantedge.api.store.StoredModel;
 import io.quantedge.api.tensor.Tensor;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -30,6 +33,8 @@ import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.log.Logger;
 import org.osgi.service.log.LoggerFactory;
 import org.osgi.service.metatype.annotations.Designate;
@@ -51,6 +56,7 @@ public final class GatewayModelServer implements ModelServer {
     private final Map<String, ServedSlot> slots = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> deployments = new ConcurrentHashMap<>();
     private volatile ServingOptions options;
+    private final List<ServedModelListener> listeners = new CopyOnWriteArrayList<>();
 
     @Activate
     public GatewayModelServer(@Reference InferenceEngine engine, @Reference ModelStore store,
@@ -69,10 +75,43 @@ public final class GatewayModelServer implements ModelServer {
         this.options = changed;
     }
 
+    /** Registers {@code listener} and tells it every model served now. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    public void addListener(ServedModelListener listener) {
+        synchronized (listeners) {
+            listeners.add(listener);
+            for (String name : new TreeSet<>(slots.keySet())) {
+                served(name).ifPresent(info -> tell(listener, info));
+            }
+        }
+    }
+
+    public void removeListener(ServedModelListener listener) {
+        listeners.remove(listener);
+    }
+
+    /** After every change of what {@code info.name()} serves. */
+    private void changed(ServedModel info) {
+        synchronized (listeners) {
+            listeners.forEach(listener -> tell(listener, info));
+        }
+    }
+
+    private void tell(ServedModelListener listener, ServedModel info) {
+        try {
+            listener.served(info);
+        } catch (RuntimeException e) {
+            // A listener's failure (a publish, say) must not undo or stop a deployment.
+            log.error("Model {}: a listener of served models failed: {}", info.name(), e.toString());
+        }
+    }
+
     private void serveAtStart(String name, StoredModel active) {
         try {
-            slots.put(name, new ServedSlot(load(active, Optional.empty())));
+            ServedSlot slot = new ServedSlot(load(active, Optional.empty()));
+            slots.put(name, slot);
             log.info("Serving {} version {}", name, active.version());
+            changed(slot.current().info());
         } catch (DeploymentException e) {
             // The store only activates versions that loaded; one that stops loading (a new engine
             // without an operator, say) is rolled back rather than leaving the model unserved.
@@ -130,6 +169,7 @@ public final class GatewayModelServer implements ModelServer {
             if (slot == null) {
                 slots.put(model, new ServedSlot(next));
                 log.info("Serving {} version {}", model, version);
+                changed(next.info());
                 return next.info();
             }
             return watch(slot, next, progress);
@@ -146,6 +186,7 @@ public final class GatewayModelServer implements ModelServer {
                 limits.maxErrorRate(), limits.maxP99LatencyMs());
         slot.watch(window);
         ServedSlot.Active previous = slot.swap(next);
+        changed(next.info());
         String model = next.info().name();
         progress.step(Step.WATCHING, "watching " + limits.healthWindowRuns() + " runs or "
                 + limits.healthWindowSeconds() + " s");
@@ -163,6 +204,7 @@ public final class GatewayModelServer implements ModelServer {
             return next.info();
         }
         slot.swap(previous);
+        changed(previous.info());
         next.model().close();
         String reason = "health window: " + breach;
         try {
@@ -199,6 +241,7 @@ public final class GatewayModelServer implements ModelServer {
                 slot.swap(back).model().close();
             }
             log.warn("Model {} rolled back to version {}: {}", model, target.version(), reason);
+            changed(back.info());
             return back.info();
         } finally {
             lock.unlock();

@@ -47,8 +47,12 @@ class GatewayModelServerTest {
         parts.close();
     }
 
+    /** What listeners of served models were told, as "name version". */
+    private final List<String> told = new CopyOnWriteArrayList<>();
+
     private GatewayModelServer server(ServingOptions options) {
         server = new GatewayModelServer(parts.engine, parts.store, StoreWithPackages.quietLoggers(), options);
+        server.addListener(model -> told.add(model.name() + " " + model.version()));
         return server;
     }
 
@@ -146,6 +150,7 @@ class GatewayModelServerTest {
         }
         assertEquals("1", server.run("door-cam", StoreWithPackages.cnnInput(2)).version());
         assertEquals("1", parts.store.active("door-cam").orElseThrow().version());
+        assertEquals(List.of("door-cam 1", "door-cam 2", "door-cam 1"), told, "served during the window, then back");
     }
 
     @Test
@@ -182,10 +187,13 @@ class GatewayModelServerTest {
         DeploymentException none = assertThrows(DeploymentException.class,
                 () -> server.rollback("door-cam", "again"));
         assertEquals(DeploymentException.Code.NO_ROLLBACK_TARGET, none.code());
+        assertEquals(List.of("door-cam 1", "door-cam 2", "door-cam 1"), told);
 
         server.stop();
+        told.clear();
         server = server(StoreWithPackages.options(1, 0, 0.1, 0));
         assertEquals("1", server.served("door-cam").orElseThrow().version());
+        assertEquals(List.of("door-cam 1"), told, "a listener bound after the start is told what is served");
         assertFalse(server.served("door-cam").orElseThrow().report().nodes().isEmpty());
     }
 

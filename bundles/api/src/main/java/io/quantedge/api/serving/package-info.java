@@ -3,7 +3,7 @@
  * swapped in without dropping a request, watched, and kept or rolled back.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.quantedge.api.serving;
 
 import org.osgi.annotation.bundle.Export;

@@ -8,11 +8,9 @@ import io.quantedge.api.mqtt.GatewayConnection;
 import io.quantedge.api.mqtt.IncomingMessage;
 import io.quantedge.api.serving.DeploymentException;
 import io.quantedge.api.serving.ModelServer;
-import io.quantedge.api.serving.ServedModel;
 import io.quantedge.api.store.ModelStore;
 import io.quantedge.api.store.ModelStoreException;
 import io.quantedge.api.store.StoredModel;
-import io.quantedge.mqtt.GatewayStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -325,7 +323,6 @@ public final class ModelUpdateReceiver implements GatewayCommand {
             } catch (IOException e) {
                 log.warn("Update job {}: cannot tidy its files: {}", job.id, e.getMessage());
             }
-            publishServed(request.model());
         }
     }
 
@@ -421,24 +418,5 @@ public final class ModelUpdateReceiver implements GatewayCommand {
             log.debug("Update job {}: not connected; state {} goes out once the connection is back", job,
                     report.get("state"));
         }
-    }
-
-    /** The retained {@code models/{model}}: what is served now. */
-    private void publishServed(String model) {
-        Optional<ServedModel> served = server.served(model);
-        if (served.isEmpty()) {
-            return;
-        }
-        ServedModel info = served.get();
-        JsonObject json = new JsonObject();
-        json.addProperty("name", info.name());
-        json.addProperty("version", info.version());
-        json.addProperty("sha256", info.sha256());
-        json.addProperty("sizeBytes", info.sizeBytes());
-        json.addProperty("loadedAt", info.loadedAt().toString());
-        info.previousVersion().ifPresent(previous -> json.addProperty("previousVersion", previous));
-        json.add("backends", GatewayStatus.backendsByOp(info.report()));
-        connection.publish(connection.topic("models/" + model), json.toString().getBytes(StandardCharsets.UTF_8), 1,
-                true);
     }
 }

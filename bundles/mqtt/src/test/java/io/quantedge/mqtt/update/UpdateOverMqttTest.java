@@ -56,6 +56,7 @@ class UpdateOverMqttTest {
     private GatewayModelServer server;
     private MqttGatewayConnection connection;
     private ModelUpdateReceiver receiver;
+    private ServedModelPublisher publisher;
 
     @BeforeEach
     void start() throws Exception {
@@ -72,6 +73,11 @@ class UpdateOverMqttTest {
     }
 
     private void startReceiver() throws Exception {
+        if (publisher != null) {
+            server.removeListener(publisher);
+        }
+        publisher = new ServedModelPublisher(connection);
+        server.addListener(publisher);
         receiver = new ModelUpdateReceiver(connection, parts.store, server, TestOptions.loggers()
                 .getLogger(ModelUpdateReceiver.class), limits(8L << 20), dir.resolve("staging"));
     }
@@ -311,6 +317,27 @@ class UpdateOverMqttTest {
         assertEquals("2", servedVersion());
         try (Watcher models = new Watcher(broker.uri(), "quantedge/gw-1/models/door-cam")) {
             assertTrue(models.await("quantedge/gw-1/models/door-cam", "\"version\":\"2\"", 10).message().isRetained());
+        }
+    }
+
+    /** Not only update jobs change what is served: cmd/rollback does too, and the retained topic follows. */
+    @Test
+    void theRetainedModelTopicFollowsARollback() throws Exception {
+        for (String version : List.of("1", "2")) {
+            Path pkg = parts.write("door-cam", version, StoreWithPackages.CNN, Optional.empty(),
+                    Optional.of(parts.trustedKey()));
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            assertEquals(0, push(pkg, "v" + version, out), out.toString());
+        }
+        try (Watcher models = new Watcher(broker.uri(), "quantedge/gw-1/models/door-cam")) {
+            models.await("quantedge/gw-1/models/door-cam", "\"version\":\"2\"", 10);
+        }
+        String reply = new ModelCommands.Rollback(server).execute("{\"model\":\"door-cam\",\"reason\":\"test\"}");
+        assertTrue(reply.contains("\"version\":\"1\""), reply);
+        try (Watcher models = new Watcher(broker.uri(), "quantedge/gw-1/models/door-cam")) {
+            JsonObject model = JsonParser.parseString(models.await("quantedge/gw-1/models/door-cam",
+                    "\"version\":\"1\"", 10).text()).getAsJsonObject();
+            assertEquals("2", model.get("previousVersion").getAsString(), model.toString());
         }
     }
 

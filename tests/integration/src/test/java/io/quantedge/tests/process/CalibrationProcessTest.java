@@ -106,6 +106,8 @@ class CalibrationProcessTest {
             assertEquals("gptq", w4.getAsJsonObject("report").get("rounding").getAsString());
             gateway.awaitLine(line -> line.contains("Pipeline demo: sensor demo-camera -> model fashion-mnist 1-int4 "),
                     WITHIN);
+            JsonObject served = retained(port, "quantedge/" + GATEWAY + "/models/fashion-mnist");
+            assertEquals("1-int4", served.get("version").getAsString(), served.toString());
             assertEquals(0, gateway.terminate(WITHIN), gateway.output());
         }
     }
@@ -149,6 +151,16 @@ class CalibrationProcessTest {
         } finally {
             follow.destroy();
         }
+    }
+
+    /** The retained message on {@code topic}, read with mosquitto_sub. */
+    private static JsonObject retained(int port, String topic) throws Exception {
+        Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-t", topic,
+                "--retained-only", "-C", "1", "-W", "10").redirectErrorStream(true).start();
+        assertTrue(sub.waitFor(20, TimeUnit.SECONDS));
+        String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+        assertEquals(0, sub.exitValue(), "no retained message on " + topic + ": " + out);
+        return JsonParser.parseString(out).getAsJsonObject();
     }
 
     private JsonObject ask(int port, String command, String request) throws Exception {
