@@ -154,7 +154,7 @@ public class GatewayBundlesIT {
                 "io.quantedge.pipeline.MetricsPublisher", "io.quantedge.sensor.synthetic.SyntheticSensor",
                 "io.quantedge.results.MqttResultPublisher", "io.quantedge.quantize.FileQuantizer",
                 "io.quantedge.quantize.cli.QuantizeCommand", "io.quantedge.quantize.cli.EvalCommand",
-                "io.quantedge.calibration.CalibrateCommand")));
+                "io.quantedge.calibration.CalibrateCommand", "io.quantedge.mqtt.update.ServedModelPublisher")));
         for (ComponentDescriptionDTO description : descriptions) {
             assertTrue(description.name + " is disabled", componentRuntime.isComponentEnabled(description));
             if (waitsForConfiguration(description)) {
