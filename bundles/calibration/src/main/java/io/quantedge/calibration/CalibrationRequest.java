@@ -8,9 +8,9 @@ import io.quantedge.api.modelpackage.PackageManifest;
 import io.quantedge.api.mqtt.CommandException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import java.util.regex.Pattern;
 
 /**
  * A {@code cmd/calibrate} request, checked field by field: which model (and FP32 version; empty for
