@@ -24,13 +24,11 @@ import io.quantedge.api.store.StoredModel;
 import io.quantedge.api.tensor.Tensor;
 import io.quantedge.engine.npy.NpyFile;
 import io.quantedge.onnx.writer.OnnxModelWriter;
-import io.quantedge.quantize.BlockwiseWeightOnly;
 import io.quantedge.quantize.Progress;
 import io.quantedge.quantize.QuantizationResult;
 import io.quantedge.quantize.QuantizeException;
 import io.quantedge.quantize.QuantizeOptions;
 import io.quantedge.quantize.Quantizer;
-import io.quantedge.quantize.WeightOnlyQuantizer;
 import io.quantedge.quantize.calibration.Calibrators;
 import io.quantedge.quantize.eval.Comparison;
 import io.quantedge.quantize.eval.Evaluator;
@@ -222,9 +220,7 @@ final class CalibrationRun implements Runnable {
             }
         };
         try {
-            return scheme.scheme() instanceof BlockwiseWeightOnly weightOnly
-                    ? new WeightOnlyQuantizer(engine).quantize(plan.fp32(), calibration, weightOnly, options, cancelling)
-                    : new Quantizer(engine).quantize(plan.fp32(), calibration, scheme.scheme(), options, cancelling);
+            return new Quantizer(engine).quantize(plan.fp32(), calibration, scheme.scheme(), options, cancelling);
         } catch (Cancelled e) {
             throw new Stop(CalibrationState.FAILED, "CANCELLED", "cancelled on request");
         } catch (QuantizeException e) {

@@ -116,6 +116,11 @@ public final class BlockwiseWeightOnly implements Scheme {
         return new BlockwiseWeightOnly(format, blockSize, accuracyLevel, rounding, values);
     }
 
+    /** Whether GPTQ rounding is asked for and the input covariances it needs are not given yet. */
+    public boolean needsInputCovariances() {
+        return rounding == Rounding.GPTQ && covariances.isEmpty();
+    }
+
     public Format format() {
         return format;
     }

@@ -36,9 +36,7 @@ public final class FileQuantizer implements ModelQuantizer {
                                        Progress progress) throws QuantizeException {
         Graph graph = ModelFiles.loadGraph(loaders, model);
         Tensor samples = calibration == null ? null : ModelFiles.readNpy(calibration, "calibration data");
-        QuantizationResult result = scheme instanceof BlockwiseWeightOnly weightOnly
-                ? new WeightOnlyQuantizer(engine).quantize(graph, samples, weightOnly, options, progress)
-                : new Quantizer(engine).quantize(graph, samples, scheme, options, progress);
+        QuantizationResult result = new Quantizer(engine).quantize(graph, samples, scheme, options, progress);
         try {
             OnnxModelWriter.write(result.graph(), out);
         } catch (IOException e) {

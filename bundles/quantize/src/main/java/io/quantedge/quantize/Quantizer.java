@@ -34,11 +34,20 @@ public final class Quantizer {
     }
 
     /**
-     * Quantizes {@code fp32}. {@code samples} may be null for a scheme that calibrates nothing (W8
-     * dynamic) when no bias correction is asked for; then nothing is run before the rewrite.
+     * Quantizes {@code fp32} with any scheme. {@code samples} may be null for a scheme that reads
+     * nothing (W8 dynamic, 4-bit round-to-nearest) when no bias correction is asked for; then
+     * nothing is run before the rewrite. 4-bit GPTQ rounding without input covariances has them
+     * collected from the samples first.
      */
     public QuantizationResult quantize(Graph fp32, Tensor samples, Scheme scheme, QuantizeOptions options,
                                        Progress progress) throws QuantizeException {
+        if (scheme instanceof BlockwiseWeightOnly weightOnly && weightOnly.needsInputCovariances()) {
+            if (samples == null) {
+                throw new QuantizeException(Code.BAD_DATA, scheme.name() + " with GPTQ rounding needs calibration"
+                        + " data: sample inputs whose layer inputs GPTQ compensates the rounding error for");
+            }
+            scheme = weightOnly.withInputCovariances(inputCovariances(fp32, samples, weightOnly, options, progress));
+        }
         Prepared prepared = prepare(fp32, options);
         Set<String> values = scheme.valuesToCalibrate(prepared.graph());
         if (samples == null) {
@@ -98,6 +107,20 @@ public final class Quantizer {
         }
         String calibrator = values.isEmpty() ? "none" : options.calibrator().name();
         return new Calibration(graph, input, prepared.folded(), ranges, calibrator, prepared.equalization());
+    }
+
+    /**
+     * {@code sum x^T x} of the input of every layer {@code scheme} quantizes, keyed by the input's
+     * value name, from one pass of the FP32 graph. They depend on the model and the samples only, so
+     * one collection serves every block size and format ({@link BlockwiseWeightOnly#withInputCovariances}).
+     */
+    public Map<String, double[]> inputCovariances(Graph fp32, Tensor samples, BlockwiseWeightOnly scheme,
+                                                  QuantizeOptions options, Progress progress) throws QuantizeException {
+        String input = checkSamples(fp32, samples);
+        Graph folded = BatchNormFolding.apply(fp32).graph();
+        Map<String, Integer> widths = new LinkedHashMap<>();
+        scheme.candidates(folded, new ArrayList<>()).forEach(c -> widths.put(c.input(), c.k()));
+        return LayerInputCovariance.collect(engine, folded, widths, input, samples, options.batchSize(), progress);
     }
 
     /** The scheme applied with calibrated ranges, its biases corrected when the options say so. */

@@ -5,7 +5,7 @@
  * does it file to file inside the gateway.
  */
 @Export
-@Version("1.1.0")
+@Version("2.0.0")
 package io.quantedge.quantize;
 
 import org.osgi.annotation.bundle.Export;

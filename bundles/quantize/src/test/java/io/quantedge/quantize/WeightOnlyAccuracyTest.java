@@ -1,6 +1,8 @@
 package io.quantedge.quantize;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quantedge.api.graph.Graph;
@@ -12,11 +14,13 @@ import io.quantedge.quantize.BlockwiseWeightOnly.Format;
 import io.quantedge.quantize.BlockwiseWeightOnly.Rounding;
 import io.quantedge.quantize.eval.Comparison;
 import io.quantedge.quantize.eval.Evaluator;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -79,7 +83,7 @@ class WeightOnlyAccuracyTest {
             FP32.put(file, Evaluator.outputs(model, "input", test, 100, n -> { }));
         }
         BlockwiseWeightOnly any = new BlockwiseWeightOnly(Format.W4, 32, 0, Rounding.GPTQ);
-        COVARIANCES.put(file, new WeightOnlyQuantizer(engine).inputCovariances(graph, calibration, any,
+        COVARIANCES.put(file, new Quantizer(engine).inputCovariances(graph, calibration, any,
                 QuantizeOptions.defaults(), Progress.NONE));
     }
 
@@ -118,6 +122,31 @@ class WeightOnlyAccuracyTest {
                 Comparison.agreement(top1, ortTop1),
                 (double) fp32.initializerBytes() / result.graph().initializerBytes(),
                 (double) layers.fp32() / layers.fourBit());
+    }
+
+    /**
+     * Every caller hands a GPTQ scheme to the {@link Quantizer} as it is: it collects the input
+     * covariances itself, to the same model as from covariances collected beforehand, and without
+     * samples it says what is missing.
+     */
+    @Test
+    void theQuantizerCollectsGptqCovariancesItselfAndNeedsSamplesForThem() throws Exception {
+        prepare("mlp_fp32.onnx");
+        Graph fp32 = GRAPHS.get("mlp_fp32.onnx");
+        BlockwiseWeightOnly gptq = new BlockwiseWeightOnly(Format.NF4, 64, 0, Rounding.GPTQ);
+        Quantizer quantizer = new Quantizer(engine);
+        Path inside = dir.resolve("gptq-inside.onnx");
+        Path given = dir.resolve("gptq-given.onnx");
+        OnnxModelWriter.write(quantizer.quantize(fp32, calibration, gptq, QuantizeOptions.defaults(),
+                Progress.NONE).graph(), inside);
+        OnnxModelWriter.write(quantizer.quantize(fp32, calibration, gptq.withInputCovariances(
+                COVARIANCES.get("mlp_fp32.onnx")), QuantizeOptions.defaults(), Progress.NONE).graph(), given);
+        assertArrayEquals(Files.readAllBytes(given), Files.readAllBytes(inside));
+
+        QuantizeException missing = assertThrows(QuantizeException.class, () -> quantizer.quantize(fp32, null, gptq,
+                QuantizeOptions.defaults(), Progress.NONE));
+        assertEquals(QuantizeException.Code.BAD_DATA, missing.code());
+        assertTrue(missing.getMessage().contains("needs calibration data"), missing.getMessage());
     }
 
     @ParameterizedTest(name = "{0} blocks of {1}")

@@ -20,7 +20,6 @@ import io.quantedge.quantize.QuantizeException;
 import io.quantedge.quantize.QuantizeOptions;
 import io.quantedge.quantize.Quantizer;
 import io.quantedge.quantize.W8A8Static;
-import io.quantedge.quantize.WeightOnlyQuantizer;
 import io.quantedge.quantize.W8Dynamic;
 import io.quantedge.quantize.calibration.Calibrator;
 import io.quantedge.quantize.calibration.Calibrators;
@@ -221,7 +220,7 @@ public final class QuantizeCommand implements CliCommand {
             if (qat) {
                 result = QatWeights.store(fp32);
             } else if (weightOnly != null) {
-                result = new WeightOnlyQuantizer(engine).quantize(fp32, samples, weightOnly, options, progress);
+                result = new Quantizer(engine).quantize(fp32, samples, weightOnly, options, progress);
             } else if (dynamic) {
                 result = new Quantizer(engine).quantize(fp32, samples, new W8Dynamic(options.weights()), options,
                         progress);
