@@ -49,16 +49,12 @@ record SchemeRequest(String name, String calibrator, boolean perChannel, boolean
             throw bad("calibrator '" + calibrator + "'; known: " + String.join(", ", Calibrators.NAMES));
         }
         int blockSize = CalibrationRequest.integer(request, "blockSize", BlockwiseWeightOnly.DEFAULT_BLOCK_SIZE);
-        if (blockSize < BlockwiseWeightOnly.MIN_BLOCK_SIZE || blockSize > BlockwiseWeightOnly.MAX_BLOCK_SIZE
-                || Integer.bitCount(blockSize) != 1) {
+        if (!BlockwiseWeightOnly.isValidBlockSize(blockSize)) {
             throw bad("blockSize is 32, 64 or 128, not " + blockSize);
         }
         String roundingText = CalibrationRequest.text(request, "rounding").orElse("nearest");
-        Rounding rounding = switch (roundingText) {
-            case "nearest" -> Rounding.NEAREST;
-            case "gptq" -> Rounding.GPTQ;
-            default -> throw bad("rounding is nearest or gptq, not '" + roundingText + "'");
-        };
+        Rounding rounding = Rounding.labelled(roundingText).orElseThrow(
+                () -> bad("rounding is nearest or gptq, not '" + roundingText + "'"));
         int accuracyLevel = name.equals(W4) ? CalibrationRequest.integer(request, "accuracyLevel",
                 BlockwiseWeightOnly.INT8_ACCURACY_LEVEL) : 0;
         if (accuracyLevel != 0 && accuracyLevel != BlockwiseWeightOnly.INT8_ACCURACY_LEVEL) {

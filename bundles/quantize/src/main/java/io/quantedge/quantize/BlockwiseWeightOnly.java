@@ -16,12 +16,14 @@ import io.quantedge.quantize.calibration.ValueRange;
 import io.quantedge.quantize.graph.GraphEdits;
 import io.quantedge.quantize.graph.OpsetUpgrade;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -82,6 +84,11 @@ public final class BlockwiseWeightOnly implements Scheme {
         public String label() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        /** The rounding of this {@link #label()}, if there is one. */
+        public static Optional<Rounding> labelled(String label) {
+            return Arrays.stream(values()).filter(r -> r.label().equals(label)).findFirst();
+        }
     }
 
     /** A layer this scheme quantizes: its node, weight, input, and W's shape {@code [K][N]}. */
@@ -100,7 +107,7 @@ public final class BlockwiseWeightOnly implements Scheme {
 
     private BlockwiseWeightOnly(Format format, int blockSize, int accuracyLevel, Rounding rounding,
                                 Map<String, double[]> covariances) {
-        if (blockSize < MIN_BLOCK_SIZE || blockSize > MAX_BLOCK_SIZE || Integer.bitCount(blockSize) != 1) {
+        if (!isValidBlockSize(blockSize)) {
             throw new IllegalArgumentException("block size " + blockSize + " is not a power of two in "
                     + MIN_BLOCK_SIZE + ".." + MAX_BLOCK_SIZE);
         }
@@ -109,6 +116,11 @@ public final class BlockwiseWeightOnly implements Scheme {
         this.accuracyLevel = accuracyLevel;
         this.rounding = rounding;
         this.covariances = Map.copyOf(covariances);
+    }
+
+    /** Whether {@code blockSize} is a power of two from {@link #MIN_BLOCK_SIZE} to {@link #MAX_BLOCK_SIZE}. */
+    public static boolean isValidBlockSize(int blockSize) {
+        return blockSize >= MIN_BLOCK_SIZE && blockSize <= MAX_BLOCK_SIZE && Integer.bitCount(blockSize) == 1;
     }
 
     /** The same scheme with {@code sum x^T x} of each layer input (keyed by the input's value name) for GPTQ. */

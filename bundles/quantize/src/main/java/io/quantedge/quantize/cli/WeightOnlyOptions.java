@@ -57,16 +57,12 @@ final class WeightOnlyOptions {
         } catch (NumberFormatException e) {
             blockSize = -1;
         }
-        if (blockSize < BlockwiseWeightOnly.MIN_BLOCK_SIZE || blockSize > BlockwiseWeightOnly.MAX_BLOCK_SIZE
-                || Integer.bitCount(blockSize) != 1) {
+        if (!BlockwiseWeightOnly.isValidBlockSize(blockSize)) {
             throw new UsageException("--block-size is 32, 64 or 128, not '" + blockText + "'");
         }
         String roundingText = a.one("rounding", "nearest");
-        Rounding rounding = switch (roundingText) {
-            case "nearest" -> Rounding.NEAREST;
-            case "gptq" -> Rounding.GPTQ;
-            default -> throw new UsageException("--rounding is nearest or gptq, not '" + roundingText + "'");
-        };
+        Rounding rounding = Rounding.labelled(roundingText).orElseThrow(
+                () -> new UsageException("--rounding is nearest or gptq, not '" + roundingText + "'"));
         String levelText = a.one("accuracy-level", null);
         int accuracyLevel = BlockwiseWeightOnly.INT8_ACCURACY_LEVEL;
         if (levelText != null) {
