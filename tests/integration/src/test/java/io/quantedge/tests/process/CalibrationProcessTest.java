@@ -155,23 +155,14 @@ class CalibrationProcessTest {
 
     /** The retained message on {@code topic}, read with mosquitto_sub. */
     private static JsonObject retained(int port, String topic) throws Exception {
-        Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-t", topic,
-                "--retained-only", "-C", "1", "-W", "10").redirectErrorStream(true).start();
-        assertTrue(sub.waitFor(20, TimeUnit.SECONDS));
-        String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, sub.exitValue(), "no retained message on " + topic + ": " + out);
-        return JsonParser.parseString(out).getAsJsonObject();
+        return JsonParser.parseString(MosquittoClients.run(20, List.of("mosquitto_sub", "-h", "127.0.0.1", "-p",
+                String.valueOf(port), "-t", topic, "--retained-only", "-C", "1", "-W", "10"))).getAsJsonObject();
     }
 
     private JsonObject ask(int port, String command, String request) throws Exception {
-        Process rr = new ProcessBuilder("mosquitto_rr", "-h", "127.0.0.1", "-p", String.valueOf(port), "-t",
-                "quantedge/" + GATEWAY + "/cmd/" + command, "-e", "replies/cal", "-m", request, "-W", "30")
-                .redirectErrorStream(true).start();
-        assertTrue(rr.waitFor(40, TimeUnit.SECONDS));
-        String out = new String(rr.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, rr.exitValue(), out);
-        List<String> replies = out.lines().toList();
-        return JsonParser.parseString(replies.get(replies.size() - 1)).getAsJsonObject();
+        return JsonParser.parseString(MosquittoClients.lastLine(MosquittoClients.run(40, List.of("mosquitto_rr", "-h",
+                "127.0.0.1", "-p", String.valueOf(port), "-t", "quantedge/" + GATEWAY + "/cmd/" + command, "-e",
+                "replies/cal", "-m", request, "-W", "30")))).getAsJsonObject();
     }
 
     /** The FP32 CNN as fashion-mnist 1, with the demo's labels and preprocessing, signed by a key of the test's. */

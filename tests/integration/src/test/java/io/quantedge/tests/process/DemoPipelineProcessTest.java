@@ -258,11 +258,7 @@ class DemoPipelineProcessTest {
     }
 
     private static String subscribeOnce(int port, String topic) throws Exception {
-        Process sub = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-t", topic,
-                "-C", "1", "-W", "20").redirectErrorStream(true).start();
-        assertTrue(sub.waitFor(30, TimeUnit.SECONDS));
-        String out = new String(sub.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, sub.exitValue(), out);
-        return out;
+        return MosquittoClients.run(30, List.of("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(port), "-t",
+                topic, "-C", "1", "-W", "20"));
     }
 }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -121,9 +120,7 @@ class ModelUpdateProcessTest {
         List<String> command = new java.util.ArrayList<>(List.of("mosquitto_pub", "-h", "127.0.0.1", "-p",
                 String.valueOf(port), "-q", "1", "-t", topic));
         command.addAll(List.of(payload));
-        Process pub = new ProcessBuilder(command).redirectErrorStream(true).start();
-        assertTrue(pub.waitFor(20, TimeUnit.SECONDS));
-        assertEquals(0, pub.exitValue(), new String(pub.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        MosquittoClients.run(20, command);
     }
 
     /** The shipped configuration, with the owner's key trusted, a fixed gateway id and a short health window. */
@@ -146,13 +143,8 @@ class ModelUpdateProcessTest {
 
     /** Asks a command with mosquitto_rr, as any MQTT 5 client would. */
     private static String ask(int port, String command) throws Exception {
-        Process rr = new ProcessBuilder("mosquitto_rr", "-h", "127.0.0.1", "-p", String.valueOf(port), "-t",
-                "quantedge/gw-e2e/cmd/" + command, "-e", "replies/e2e", "-m", "{}", "-W", "15")
-                .redirectErrorStream(true).start();
-        assertTrue(rr.waitFor(20, TimeUnit.SECONDS));
-        String out = new String(rr.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertEquals(0, rr.exitValue(), out);
-        List<String> lines = out.lines().toList();
-        return lines.get(lines.size() - 1);
+        return MosquittoClients.lastLine(MosquittoClients.run(20, List.of("mosquitto_rr", "-h", "127.0.0.1", "-p",
+                String.valueOf(port), "-t", "quantedge/gw-e2e/cmd/" + command, "-e", "replies/e2e", "-m", "{}", "-W",
+                "15")));
     }
 }
