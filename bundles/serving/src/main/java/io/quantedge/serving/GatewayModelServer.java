@@ -19,13 +19,13 @@ import io.quantedge.api.store.ModelStoreException;
 import io.quantedge.api.store.StoredModel;
 import io.quantedge.api.tensor.Tensor;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -56,7 +56,8 @@ public final class GatewayModelServer implements ModelServer {
     private final Map<String, ServedSlot> slots = new ConcurrentHashMap<>();
     private final Map<String, ReentrantLock> deployments = new ConcurrentHashMap<>();
     private volatile ServingOptions options;
-    private final List<ServedModelListener> listeners = new CopyOnWriteArrayList<>();
+    /** Guarded by itself, so a listener being added sees the replay and later changes in order. */
+    private final List<ServedModelListener> listeners = new ArrayList<>();
 
     @Activate
     public GatewayModelServer(@Reference InferenceEngine engine, @Reference ModelStore store,
@@ -87,7 +88,9 @@ public final class GatewayModelServer implements ModelServer {
     }
 
     public void removeListener(ServedModelListener listener) {
-        listeners.remove(listener);
+        synchronized (listeners) {
+            listeners.remove(listener);
+        }
     }
 
     /** After every change of what {@code info.name()} serves. */
